@@ -1,0 +1,115 @@
+/*
+ * nativethread: a small portable C API over the platform's threads (pthreads, Win32).
+ *
+ * It knows nothing of Java or JNI. Every function that can fail returns an int code:
+ * NT_OK, a wait result (NT_TIMEOUT, NT_INTERRUPTED), a negative NT_E_* code, or a positive
+ * OS error number (errno on POSIX, GetLastError() on Windows) that nt_strerror() describes.
+ */
+#ifndef NATIVETHREAD_H
+#define NATIVETHREAD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum {
+    NT_OK = 0,
+    NT_TIMEOUT = -1,      /* a timed wait ended without the lock */
+    NT_INTERRUPTED = -2,  /* the wait was ended by nt_waker_wake() */
+    NT_E_UNLOCKED = -3,   /* release of a lock that is not locked */
+    NT_E_INIT = -4,       /* the new thread's init callback failed; it ran nothing else */
+    NT_E_TOO_BIG = -5     /* a size the platform cannot represent */
+};
+
+/* Infinite timeout for nt_lock_acquire(). */
+#define NT_FOREVER (-1)
+
+/* ---- facts about the platform ------------------------------------------------------------ */
+
+typedef struct nt_platform {
+    size_t page_size;        /* thread stacks are rounded up to a multiple of this */
+    size_t min_stack;        /* smallest stack the OS thread library accepts (PTHREAD_STACK_MIN) */
+    size_t name_max;         /* longest OS thread name, in bytes, without the terminating NUL */
+    double timeout_max;      /* largest lock timeout in seconds that the wait primitives can honour */
+    /* Base of HotSpot's floor for Java thread stacks on this OS and CPU (its
+     * _java_thread_min_stack_allowed, before the guard and shadow zones are added). */
+    size_t hotspot_stack_base;
+} nt_platform;
+
+void nt_platform_get(nt_platform *out);
+
+/* Writes the file system path of the loaded nativethread library into buf; returns buf. */
+const char *nt_library_path(char *buf, size_t len);
+
+/* Writes a description of `code` (any code returned here) into buf; returns buf. */
+const char *nt_strerror(int code, char *buf, size_t len);
+
+/* ---- threads ----------------------------------------------------------------------------- */
+
+typedef struct nt_thread_options {
+    size_t stack_size;  /* 0: platform default; else rounded up to the page size */
+    const char *name;   /* UTF-8 OS name, truncated to name_max at a character boundary; NULL: none */
+    int detached;       /* nonzero: nothing may join it; it frees itself when it ends */
+} nt_thread_options;
+
+typedef struct nt_thread {
+    uint64_t ident;      /* pthread_t / Win32 thread id: what nt_thread_ident() returns in it */
+    uint64_t native_id;  /* kernel thread id: what nt_thread_native_id() returns in it */
+    void *handle;        /* joinable threads: platform handle for nt_thread_join(); else NULL */
+} nt_thread;
+
+/* Runs first in the new thread, before nt_thread_start() returns; nonzero aborts the thread. */
+typedef int (*nt_init_fn)(void *arg);
+/* The thread's body; runs after nt_thread_start() has returned NT_OK. */
+typedef void (*nt_run_fn)(void *arg);
+
+/* Starts a thread that runs init(arg) (may be NULL), then run(arg). Returns NT_OK with *out
+ * filled in, NT_E_INIT when init failed (run is then not called), NT_E_TOO_BIG, or an OS error. */
+int nt_thread_start(const nt_thread_options *options, nt_init_fn init, nt_run_fn run, void *arg,
+                    nt_thread *out);
+/* Waits for a joinable thread to end and releases it. */
+int nt_thread_join(nt_thread *thread);
+
+uint64_t nt_thread_ident(void);
+uint64_t nt_thread_native_id(void);   /* cached per thread: one syscall per thread at most */
+/* Size in bytes of the calling thread's stack as the OS reports it, 0 if unknown. */
+size_t nt_thread_stack_size(void);
+/* Sets the calling thread's OS name (UTF-8, truncated as above). */
+int nt_thread_set_name(const char *name);
+/* Reads the calling thread's OS name into buf (NUL-terminated). */
+int nt_thread_get_name(char *buf, size_t len);
+
+/* ---- wakers: how one thread interrupts another's lock wait ------------------------------- */
+
+/* A waker ends the interruptible lock waits of whichever thread passes it to nt_lock_acquire().
+ * A wake that finds no such wait stays pending and ends the next one at once. */
+typedef struct nt_waker nt_waker;
+
+nt_waker *nt_waker_new(void);  /* NULL when out of memory */
+void nt_waker_free(nt_waker *waker);
+void nt_waker_wake(nt_waker *waker);
+
+/* ---- locks: a 32-bit word, parked on in a global parking lot only when contended ---------- */
+
+/* The lock word. Bit 0: locked. Bit 1: some thread may be parked on it. Zero is unlocked.
+ * Callers may take an unlocked lock themselves with a compare-and-swap 0 -> NT_LOCK_LOCKED and
+ * release it with a compare-and-swap NT_LOCK_LOCKED -> 0; any other case goes through these calls. */
+typedef uint32_t nt_lock;
+#define NT_LOCK_LOCKED 1u
+#define NT_LOCK_PARKED 2u
+
+/* Returns NT_OK when the lock was taken, NT_TIMEOUT when it was not taken within timeout_ns
+ * (NT_FOREVER: no limit; 0: do not wait), NT_INTERRUPTED when `waker` (may be NULL) was woken.
+ * A timed wait measures a monotonic clock and never ends early. */
+int nt_lock_acquire(nt_lock *lock, int64_t timeout_ns, nt_waker *waker);
+/* Returns NT_OK or NT_E_UNLOCKED. Any thread may release. */
+int nt_lock_release(nt_lock *lock);
+int nt_lock_locked(const nt_lock *lock);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,263 @@
+/* JNI glue for io.github.nativethread.internal.Native: the only file that includes jni.h.
+ * Each function converts its arguments, makes one C call and turns an error code into an
+ * exception. Arguments were validated by the Java side. */
+#include <jni.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nativethread.h"
+
+#define FN(name) JNICALL Java_io_github_nativethread_internal_Native_##name
+
+static JavaVM *vm;
+static jclass thread_error, thread_class;
+static jmethodID runnable_run, thread_current, thread_get_id;
+
+static jclass global_class(JNIEnv *env, const char *name)
+{
+    jclass local = (*env)->FindClass(env, name);
+    if (!local) return NULL;
+    jclass global = (*env)->NewGlobalRef(env, local);
+    (*env)->DeleteLocalRef(env, local);
+    return global;
+}
+
+JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *jvm, void *reserved)
+{
+    (void)reserved;
+    JNIEnv *env;
+    vm = jvm;
+    if ((*vm)->GetEnv(vm, (void **)&env, JNI_VERSION_1_8) != JNI_OK) return JNI_ERR;
+    jclass runnable = (*env)->FindClass(env, "java/lang/Runnable");
+    if (!runnable) return JNI_ERR;
+    runnable_run = (*env)->GetMethodID(env, runnable, "run", "()V");
+    thread_error = global_class(env, "io/github/nativethread/ThreadError");
+    thread_class = global_class(env, "java/lang/Thread");
+    if (!runnable_run || !thread_error || !thread_class) return JNI_ERR;
+    thread_current = (*env)->GetStaticMethodID(env, thread_class, "currentThread", "()Ljava/lang/Thread;");
+    thread_get_id = (*env)->GetMethodID(env, thread_class, "getId", "()J");
+    return thread_current && thread_get_id ? JNI_VERSION_1_8 : JNI_ERR;
+}
+
+JNIEXPORT void JNICALL JNI_OnUnload(JavaVM *jvm, void *reserved)
+{
+    (void)reserved;
+    JNIEnv *env;
+    if ((*jvm)->GetEnv(jvm, (void **)&env, JNI_VERSION_1_8) != JNI_OK) return;
+    (*env)->DeleteGlobalRef(env, thread_error);
+    (*env)->DeleteGlobalRef(env, thread_class);
+}
+
+/* Throws ThreadError("<what>: <description of code>"). */
+static void throw_error(JNIEnv *env, const char *what, int code)
+{
+    char reason[256], message[320];
+    nt_strerror(code, reason, sizeof reason);
+    if (what) {
+        strcpy(message, what);
+        strcat(message, ": ");
+        strcat(message, reason);
+    } else {
+        strcpy(message, reason);
+    }
+    (*env)->ThrowNew(env, thread_error, message);
+}
+
+static void throw_oom(JNIEnv *env, const char *what)
+{
+    jclass oom = (*env)->FindClass(env, "java/lang/OutOfMemoryError");
+    if (oom) (*env)->ThrowNew(env, oom, what);
+}
+
+/* Copies a Java byte[] into a new NUL-terminated C string; NULL (with OOM thrown) on failure. */
+static char *c_string(JNIEnv *env, jbyteArray bytes)
+{
+    jsize n = (*env)->GetArrayLength(env, bytes);
+    char *s = malloc((size_t)n + 1);
+    if (!s) {
+        throw_oom(env, "nativethread: no memory for a thread name");
+        return NULL;
+    }
+    (*env)->GetByteArrayRegion(env, bytes, 0, n, (jbyte *)s);
+    s[n] = '\0';
+    return s;
+}
+
+/* ---- platform ---------------------------------------------------------------------------- */
+
+JNIEXPORT jlongArray FN(platform)(JNIEnv *env, jclass cls)
+{
+    (void)cls;
+    nt_platform p;
+    nt_platform_get(&p);
+    jlong values[] = {(jlong)p.page_size, (jlong)p.min_stack, (jlong)p.name_max,
+                      (jlong)p.hotspot_stack_base};
+    jlongArray out = (*env)->NewLongArray(env, 4);
+    if (out) (*env)->SetLongArrayRegion(env, out, 0, 4, values);
+    return out;
+}
+
+JNIEXPORT jdouble FN(timeoutMax)(JNIEnv *env, jclass cls)
+{
+    (void)env, (void)cls;
+    nt_platform p;
+    nt_platform_get(&p);
+    return p.timeout_max;
+}
+
+JNIEXPORT jstring FN(libraryPath)(JNIEnv *env, jclass cls)
+{
+    (void)cls;
+    char path[4096];
+    return (*env)->NewStringUTF(env, nt_library_path(path, sizeof path));
+}
+
+/* ---- threads ----------------------------------------------------------------------------- */
+
+typedef struct java_start {
+    jobject runnable;  /* global reference */
+    jboolean daemon;
+    jint attach_result;
+    jlong java_ident;
+} java_start;
+
+/* In the new thread: attach it to the JVM and learn its java.lang.Thread id. */
+static int attach(void *arg)
+{
+    java_start *s = arg;
+    JNIEnv *env;
+    JavaVMAttachArgs args = {JNI_VERSION_1_8, NULL, NULL};
+    s->attach_result = s->daemon ? (*vm)->AttachCurrentThreadAsDaemon(vm, (void **)&env, &args)
+                                 : (*vm)->AttachCurrentThread(vm, (void **)&env, &args);
+    if (s->attach_result != JNI_OK) return 1;
+    jobject thread = (*env)->CallStaticObjectMethod(env, thread_class, thread_current);
+    s->java_ident = thread ? (*env)->CallLongMethod(env, thread, thread_get_id) : 0;
+    if ((*env)->ExceptionCheck(env) || !s->java_ident) {
+        (*env)->ExceptionClear(env);
+        (*vm)->DetachCurrentThread(vm);
+        return 1;
+    }
+    (*env)->DeleteLocalRef(env, thread);
+    return 0;
+}
+
+/* In the new thread, after nt_thread_start returned: run the Java side, then detach. */
+static void run_java(void *arg)
+{
+    java_start *s = arg;
+    JNIEnv *env;
+    (*vm)->GetEnv(vm, (void **)&env, JNI_VERSION_1_8);
+    (*env)->CallVoidMethod(env, s->runnable, runnable_run);
+    (*env)->ExceptionClear(env);  /* the Java side already routed it to the uncaught handler */
+    (*env)->DeleteGlobalRef(env, s->runnable);
+    free(s);
+    (*vm)->DetachCurrentThread(vm);
+}
+
+JNIEXPORT void FN(startThread)(JNIEnv *env, jclass cls, jobject runnable, jlong stack_size,
+                               jbyteArray name, jboolean daemon, jlongArray out)
+{
+    (void)cls;
+    java_start *s = calloc(1, sizeof *s);
+    char *c_name = s ? c_string(env, name) : NULL;
+    if (!s || !c_name) {
+        free(s);
+        if (!(*env)->ExceptionCheck(env)) throw_oom(env, "nativethread: no memory to start a thread");
+        return;
+    }
+    s->runnable = (*env)->NewGlobalRef(env, runnable);
+    s->daemon = daemon;
+    nt_thread_options options = {(size_t)stack_size, c_name, 1};
+    nt_thread thread;
+    int rc = s->runnable ? nt_thread_start(&options, attach, run_java, s, &thread) : NT_E_INIT;
+    free(c_name);
+    if (rc == NT_OK) {
+        jlong ids[] = {s->java_ident, (jlong)thread.native_id};
+        (*env)->SetLongArrayRegion(env, out, 0, 2, ids);
+        return;
+    }
+    if (s->runnable) (*env)->DeleteGlobalRef(env, s->runnable);
+    if (rc == NT_E_INIT && s->attach_result != JNI_OK) {
+        char message[160];
+        snprintf(message, sizeof message,
+                 "can't start new thread: the JVM refused to attach it (JNI error %d)",
+                 (int)s->attach_result);
+        (*env)->ThrowNew(env, thread_error, message);
+    } else {
+        throw_error(env, "can't start new thread", rc);
+    }
+    free(s);
+}
+
+JNIEXPORT jlong FN(nativeId)(JNIEnv *env, jclass cls)
+{
+    (void)env, (void)cls;
+    return (jlong)nt_thread_native_id();
+}
+
+JNIEXPORT jlong FN(currentStackSize)(JNIEnv *env, jclass cls)
+{
+    (void)env, (void)cls;
+    return (jlong)nt_thread_stack_size();
+}
+
+JNIEXPORT void FN(setName)(JNIEnv *env, jclass cls, jbyteArray name)
+{
+    (void)cls;
+    char *c_name = c_string(env, name);
+    if (!c_name) return;
+    int rc = nt_thread_set_name(c_name);
+    free(c_name);
+    if (rc) throw_error(env, "can't set the thread name", rc);
+}
+
+JNIEXPORT jbyteArray FN(getName)(JNIEnv *env, jclass cls)
+{
+    (void)cls;
+    char name[256];
+    int rc = nt_thread_get_name(name, sizeof name);
+    if (rc) {
+        throw_error(env, "can't read the thread name", rc);
+        return NULL;
+    }
+    jsize n = (jsize)strlen(name);
+    jbyteArray out = (*env)->NewByteArray(env, n);
+    if (out) (*env)->SetByteArrayRegion(env, out, 0, n, (const jbyte *)name);
+    return out;
+}
+
+/* ---- locks and wakers -------------------------------------------------------------------- */
+
+JNIEXPORT jlong FN(address)(JNIEnv *env, jclass cls, jobject buffer)
+{
+    (void)cls;
+    return (jlong)(intptr_t)(*env)->GetDirectBufferAddress(env, buffer);
+}
+
+JNIEXPORT jint FN(lockAcquire)(JNIEnv *env, jclass cls, jlong lock, jlong timeout_ns, jlong waker)
+{
+    (void)env, (void)cls;
+    return nt_lock_acquire((nt_lock *)(intptr_t)lock, timeout_ns, (nt_waker *)(intptr_t)waker);
+}
+
+JNIEXPORT void FN(lockRelease)(JNIEnv *env, jclass cls, jlong lock)
+{
+    (void)cls;
+    int rc = nt_lock_release((nt_lock *)(intptr_t)lock);
+    if (rc) throw_error(env, NULL, rc);
+}
+
+JNIEXPORT jlong FN(newWaker)(JNIEnv *env, jclass cls)
+{
+    (void)cls;
+    nt_waker *w = nt_waker_new();
+    if (!w) throw_oom(env, "nativethread: no memory for a waker");
+    return (jlong)(intptr_t)w;
+}
+
+JNIEXPORT void FN(wake)(JNIEnv *env, jclass cls, jlong waker)
+{
+    (void)env, (void)cls;
+    nt_waker_wake((nt_waker *)(intptr_t)waker);
+}

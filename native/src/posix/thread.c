@@ -1,0 +1,266 @@
+/* POSIX implementation (Linux, macOS): threads, names, stacks, clock, platform facts. */
+#define _GNU_SOURCE
+#include "../platform.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#ifdef __APPLE__
+#define NAME_MAX_BYTES 63   /* MAXTHREADNAMESIZE - 1 */
+#else
+#include <sys/syscall.h>
+#define NAME_MAX_BYTES 15   /* TASK_COMM_LEN - 1 */
+#endif
+
+/* HotSpot's _java_thread_min_stack_allowed for this OS and CPU (os_<os>_<cpu>.cpp). */
+#if defined(__aarch64__) || defined(__arm64__)
+#define HOTSPOT_STACK_BASE (72 * 1024)
+#elif defined(__APPLE__)
+#define HOTSPOT_STACK_BASE (48 * 1024)
+#else
+#define HOTSPOT_STACK_BASE (40 * 1024)
+#endif
+
+/* ---- platform primitives for common.c ---------------------------------------------------- */
+
+void nt_mutex_init(nt_mutex *mutex) { pthread_mutex_init(mutex, NULL); }
+void nt_mutex_lock(nt_mutex *mutex) { pthread_mutex_lock(mutex); }
+void nt_mutex_unlock(nt_mutex *mutex) { pthread_mutex_unlock(mutex); }
+void nt_cond_signal(nt_cond *cond) { pthread_cond_signal(cond); }
+void nt_yield(void) { sched_yield(); }
+
+uint64_t nt_monotonic_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+#ifdef __APPLE__
+/* macOS has no pthread_condattr_setclock; its relative wait does not follow the wall clock. */
+void nt_cond_init(nt_cond *cond) { pthread_cond_init(cond, NULL); }
+
+void nt_cond_wait_until(nt_cond *cond, nt_mutex *mutex, uint64_t deadline_ns)
+{
+    if (deadline_ns == NT_NO_DEADLINE) {
+        pthread_cond_wait(cond, mutex);
+        return;
+    }
+    uint64_t now = nt_monotonic_ns();
+    if (now >= deadline_ns) return;
+    uint64_t left = deadline_ns - now;
+    if (left > (uint64_t)INT32_MAX * 1000000000u) left = (uint64_t)INT32_MAX * 1000000000u;
+    struct timespec rel = {(time_t)(left / 1000000000u), (long)(left % 1000000000u)};
+    pthread_cond_timedwait_relative_np(cond, mutex, &rel);
+}
+#else
+void nt_cond_init(nt_cond *cond)
+{
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(cond, &attr);
+    pthread_condattr_destroy(&attr);
+}
+
+void nt_cond_wait_until(nt_cond *cond, nt_mutex *mutex, uint64_t deadline_ns)
+{
+    if (deadline_ns == NT_NO_DEADLINE) {
+        pthread_cond_wait(cond, mutex);
+        return;
+    }
+    uint64_t sec = deadline_ns / 1000000000u;
+    struct timespec abs = {(time_t)(sec > (uint64_t)INT64_MAX ? INT64_MAX : sec),
+                           (long)(deadline_ns % 1000000000u)};
+    pthread_cond_timedwait(cond, mutex, &abs);
+}
+#endif
+
+void nt_os_strerror(int code, char *buf, size_t len)
+{
+#if defined(__GLIBC__) && defined(_GNU_SOURCE)
+    snprintf(buf, len, "%s", strerror_r(code, buf, len));
+#else
+    if (strerror_r(code, buf, len) != 0) snprintf(buf, len, "error %d", code);
+#endif
+}
+
+/* ---- platform facts ---------------------------------------------------------------------- */
+
+static size_t page_size(void)
+{
+    long page = sysconf(_SC_PAGESIZE);
+    return page > 0 ? (size_t)page : 4096;
+}
+
+void nt_platform_get(nt_platform *out)
+{
+    out->page_size = page_size();
+    out->min_stack = PTHREAD_STACK_MIN;
+    out->name_max = NAME_MAX_BYTES;
+    out->timeout_max = 9223372036.0;  /* whole seconds of INT64_MAX nanoseconds */
+    out->hotspot_stack_base = HOTSPOT_STACK_BASE;
+}
+
+const char *nt_library_path(char *buf, size_t len)
+{
+    Dl_info info;
+    if (dladdr((void *)&nt_platform_get, &info) && info.dli_fname)
+        snprintf(buf, len, "%s", info.dli_fname);
+    else
+        snprintf(buf, len, "unknown");
+    return buf;
+}
+
+/* ---- names ------------------------------------------------------------------------------- */
+
+/* Copies at most `max` bytes of UTF-8 `src`, never splitting a character. */
+static void copy_utf8(char *dst, const char *src, size_t max)
+{
+    size_t n = strlen(src);
+    if (n > max) {
+        n = max;
+        while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80) n--;
+    }
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+int nt_thread_set_name(const char *name)
+{
+    char truncated[NAME_MAX_BYTES + 1];
+    copy_utf8(truncated, name, NAME_MAX_BYTES);
+#ifdef __APPLE__
+    return pthread_setname_np(truncated);
+#else
+    return pthread_setname_np(pthread_self(), truncated);
+#endif
+}
+
+int nt_thread_get_name(char *buf, size_t len)
+{
+    char name[NAME_MAX_BYTES + 1];
+    int rc = pthread_getname_np(pthread_self(), name, sizeof name);
+    if (rc == 0) snprintf(buf, len, "%s", name);
+    return rc;
+}
+
+/* ---- identity and stack ------------------------------------------------------------------ */
+
+uint64_t nt_thread_ident(void)
+{
+    return (uint64_t)(uintptr_t)pthread_self();
+}
+
+uint64_t nt_thread_native_id(void)
+{
+    static _Thread_local uint64_t cached;
+    if (!cached) {
+#ifdef __APPLE__
+        pthread_threadid_np(NULL, &cached);
+#else
+        cached = (uint64_t)syscall(SYS_gettid);
+#endif
+    }
+    return cached;
+}
+
+size_t nt_thread_stack_size(void)
+{
+#ifdef __APPLE__
+    return pthread_get_stacksize_np(pthread_self());
+#else
+    pthread_attr_t attr;
+    void *addr;
+    size_t size = 0;
+    if (pthread_getattr_np(pthread_self(), &attr) != 0) return 0;
+    if (pthread_attr_getstack(&attr, &addr, &size) != 0) size = 0;
+    pthread_attr_destroy(&attr);
+    return size;
+#endif
+}
+
+/* ---- threads ----------------------------------------------------------------------------- */
+
+typedef struct start {
+    nt_init_fn init;
+    nt_run_fn run;
+    void *arg;
+    const char *name;
+    pthread_mutex_t mutex;
+    pthread_cond_t cond;
+    int state;  /* 0: starting, 1: init done, 2: init failed */
+    uint64_t ident, native_id;
+} start;
+
+static void *thread_main(void *p)
+{
+    start *s = p;  /* lives on the starter's stack until state != 0 is seen */
+    nt_run_fn run = s->run;
+    void *arg = s->arg;
+    if (s->name) nt_thread_set_name(s->name);
+    int failed = s->init && s->init(arg) != 0;
+    pthread_mutex_lock(&s->mutex);
+    s->ident = nt_thread_ident();
+    s->native_id = nt_thread_native_id();
+    s->state = failed ? 2 : 1;
+    pthread_cond_signal(&s->cond);
+    pthread_mutex_unlock(&s->mutex);
+    if (!failed) run(arg);
+    return NULL;
+}
+
+int nt_thread_start(const nt_thread_options *options, nt_init_fn init, nt_run_fn run, void *arg,
+                    nt_thread *out)
+{
+    pthread_attr_t attr;
+    int rc = pthread_attr_init(&attr);
+    if (rc) return rc;
+    if (options->stack_size) {
+        size_t page = page_size();
+        if (options->stack_size > SIZE_MAX - page) {
+            pthread_attr_destroy(&attr);
+            return NT_E_TOO_BIG;
+        }
+        rc = pthread_attr_setstacksize(&attr, (options->stack_size + page - 1) / page * page);
+    }
+    if (!rc && options->detached) rc = pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    if (rc) {
+        pthread_attr_destroy(&attr);
+        return rc;
+    }
+
+    start s = {init, run, arg, options->name, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0};
+    pthread_t thread;
+    rc = pthread_create(&thread, &attr, thread_main, &s);
+    pthread_attr_destroy(&attr);
+    if (rc) return rc;
+
+    pthread_mutex_lock(&s.mutex);
+    while (s.state == 0) pthread_cond_wait(&s.cond, &s.mutex);
+    pthread_mutex_unlock(&s.mutex);
+    pthread_cond_destroy(&s.cond);
+    pthread_mutex_destroy(&s.mutex);
+
+    if (s.state == 2) {
+        if (!options->detached) pthread_join(thread, NULL);
+        return NT_E_INIT;
+    }
+    out->ident = s.ident;
+    out->native_id = s.native_id;
+    out->handle = options->detached ? NULL : (void *)(uintptr_t)thread;
+    return NT_OK;
+}
+
+int nt_thread_join(nt_thread *thread)
+{
+    int rc = pthread_join((pthread_t)(uintptr_t)thread->handle, NULL);
+    if (rc == 0) thread->handle = NULL;
+    return rc;
+}

@@ -1,0 +1,376 @@
+/* Unit tests of the C API (no JVM). Run by ctest; cross-run under wine and qemu. */
+#include "nativethread.h"
+
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#ifdef _WIN32
+#include <windows.h>
+#else
+#include <unistd.h>
+#endif
+#ifdef __linux__
+#include <sys/syscall.h>
+#endif
+
+static int failures;
+
+#define CHECK(cond)                                                                   \
+    do {                                                                              \
+        if (!(cond)) {                                                                \
+            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);  \
+            failures++;                                                               \
+        }                                                                             \
+    } while (0)
+
+static uint64_t now_ns(void)
+{
+#ifdef _WIN32
+    LARGE_INTEGER f, c;
+    QueryPerformanceFrequency(&f);
+    QueryPerformanceCounter(&c);
+    return (uint64_t)((double)c.QuadPart * 1e9 / (double)f.QuadPart);
+#else
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+#endif
+}
+
+static nt_thread start_joinable(nt_run_fn run, void *arg, size_t stack)
+{
+    nt_thread_options o = {stack, NULL, 0};
+    nt_thread t;
+    int rc = nt_thread_start(&o, NULL, run, arg, &t);
+    if (rc != NT_OK) {
+        char buf[128];
+        fprintf(stderr, "nt_thread_start: %s\n", nt_strerror(rc, buf, sizeof buf));
+        exit(2);
+    }
+    return t;
+}
+
+static void test_platform(void)
+{
+    nt_platform p;
+    nt_platform_get(&p);
+    CHECK(p.page_size >= 4096 && (p.page_size & (p.page_size - 1)) == 0);
+    CHECK(p.name_max >= 15);
+    CHECK(p.timeout_max == 9223372036.0 || p.timeout_max == 4294967.0);
+    CHECK(p.hotspot_stack_base >= 32 * 1024);
+    char path[1024];
+    CHECK(strlen(nt_library_path(path, sizeof path)) > 0);
+    char buf[128];
+    CHECK(strcmp(nt_strerror(NT_E_UNLOCKED, buf, sizeof buf), "release unlocked lock") == 0);
+    CHECK(strlen(nt_strerror(22, buf, sizeof buf)) > 0);
+}
+
+/* ---- threads ---- */
+
+typedef struct facts {
+    uint64_t ident, native_id, independent_id;
+    size_t stack;
+    char name[64];
+} facts;
+
+static void record_facts(void *arg)
+{
+    facts *f = arg;
+    f->ident = nt_thread_ident();
+    f->native_id = nt_thread_native_id();
+#if defined(__linux__)
+    f->independent_id = (uint64_t)syscall(SYS_gettid);
+#elif defined(_WIN32)
+    f->independent_id = GetCurrentThreadId();
+#else
+    f->independent_id = f->native_id;
+#endif
+    f->stack = nt_thread_stack_size();
+    nt_thread_get_name(f->name, sizeof f->name);
+}
+
+static void test_thread_facts(void)
+{
+    size_t sizes[] = {256 * 1024, 1024 * 1024 + 1, 4 * 1024 * 1024};
+    for (int i = 0; i < 3; i++) {
+        facts f = {0};
+        nt_thread t = start_joinable(record_facts, &f, sizes[i]);
+        CHECK(t.handle != NULL);
+        CHECK(nt_thread_join(&t) == NT_OK);
+        CHECK(f.ident == t.ident && f.ident != 0);
+        CHECK(f.native_id == t.native_id && f.native_id == f.independent_id);
+        CHECK(f.native_id != nt_thread_native_id());
+        /* at least what was asked, and not far above it (guard pages at most) */
+        CHECK(f.stack >= sizes[i]);
+        CHECK(f.stack <= sizes[i] + 128 * 1024);
+    }
+    CHECK(nt_thread_native_id() == nt_thread_native_id());
+}
+
+static void test_thread_names(void)
+{
+    nt_platform p;
+    nt_platform_get(&p);
+    facts f = {0};
+    nt_thread_options o = {0, "a-rather-long-thread-name-for-tests", 0};
+    nt_thread t;
+    CHECK(nt_thread_start(&o, NULL, record_facts, &f, &t) == NT_OK);
+    nt_thread_join(&t);
+    CHECK(strlen(f.name) == p.name_max || strcmp(f.name, o.name) == 0);
+    CHECK(strncmp(f.name, o.name, strlen(f.name)) == 0);
+
+    /* 14 ASCII bytes and a 3-byte character: a 15-byte limit must drop the whole character */
+    char name[64] = "aaaaaaaaaaaaaa\xe2\x82\xac";
+    CHECK(nt_thread_set_name(name) == NT_OK);
+    char got[64];
+    CHECK(nt_thread_get_name(got, sizeof got) == NT_OK);
+    if (p.name_max == 15) CHECK(strcmp(got, "aaaaaaaaaaaaaa") == 0);
+    else CHECK(strcmp(got, name) == 0);
+}
+
+static int init_fails(void *arg)
+{
+    (void)arg;
+    return 1;
+}
+
+static void must_not_run(void *arg)
+{
+    *(int *)arg = 1;
+}
+
+static int init_sets(void *arg)
+{
+    *(atomic_int *)arg = 1;
+    return 0;
+}
+
+static void after_init(void *arg)
+{
+    atomic_int *v = arg;
+    if (atomic_load(v) == 1) atomic_store(v, 2);
+}
+
+static void test_thread_init(void)
+{
+    int ran = 0;
+    nt_thread_options o = {0, NULL, 0};
+    nt_thread t;
+    CHECK(nt_thread_start(&o, init_fails, must_not_run, &ran, &t) == NT_E_INIT);
+    o.detached = 1;
+    CHECK(nt_thread_start(&o, init_fails, must_not_run, &ran, &t) == NT_E_INIT);
+    CHECK(ran == 0);
+
+    /* init ran before nt_thread_start returned; run follows */
+    atomic_int v = 0;
+    o.detached = 0;
+    CHECK(nt_thread_start(&o, init_sets, after_init, &v, &t) == NT_OK);
+    nt_thread_join(&t);
+    CHECK(atomic_load(&v) == 2);
+}
+
+static void test_thread_errors(void)
+{
+    nt_thread_options o = {(size_t)1 << 40, NULL, 1};   /* 1 TiB */
+    nt_thread t;
+    int ran = 0;
+    int rc = nt_thread_start(&o, NULL, must_not_run, &ran, &t);
+    CHECK(rc > 0);
+    char buf[128];
+    CHECK(strlen(nt_strerror(rc, buf, sizeof buf)) > 0);
+    o.stack_size = SIZE_MAX - 10;
+    CHECK(nt_thread_start(&o, NULL, must_not_run, &ran, &t) != NT_OK);
+    CHECK(ran == 0);
+}
+
+static void detached_body(void *arg)
+{
+    atomic_store((atomic_int *)arg, 1);
+}
+
+static void test_detached(void)
+{
+    atomic_int done = 0;
+    nt_thread_options o = {0, "detached", 1};
+    nt_thread t;
+    CHECK(nt_thread_start(&o, NULL, detached_body, &done, &t) == NT_OK);
+    CHECK(t.handle == NULL);
+    uint64_t until = now_ns() + 5000000000u;
+    while (!atomic_load(&done) && now_ns() < until) {
+        nt_lock l = 0;
+        nt_lock_acquire(&l, 0, NULL);
+    }
+    CHECK(atomic_load(&done));
+}
+
+/* ---- locks ---- */
+
+static void test_lock_basics(void)
+{
+    nt_lock l = 0;
+    CHECK(!nt_lock_locked(&l));
+    CHECK(nt_lock_acquire(&l, 0, NULL) == NT_OK);
+    CHECK(nt_lock_locked(&l));
+    CHECK(nt_lock_acquire(&l, 0, NULL) == NT_TIMEOUT);
+    CHECK(nt_lock_release(&l) == NT_OK);
+    CHECK(nt_lock_release(&l) == NT_E_UNLOCKED);
+    CHECK(l == 0);
+}
+
+static void test_timed_wait_never_early(void)
+{
+    nt_lock l = NT_LOCK_LOCKED;
+    int64_t timeouts[] = {1, 1000000, 20000000, 100000000};
+    for (int i = 0; i < 4; i++) {
+        uint64_t t0 = now_ns();
+        CHECK(nt_lock_acquire(&l, timeouts[i], NULL) == NT_TIMEOUT);
+        uint64_t waited = now_ns() - t0;
+        CHECK(waited >= (uint64_t)timeouts[i]);
+        CHECK(waited < (uint64_t)timeouts[i] + 2000000000u);
+    }
+    CHECK(nt_lock_locked(&l));
+}
+
+typedef struct counter {
+    nt_lock lock;
+    long value;
+    int rounds;
+} counter;
+
+static void increment(void *arg)
+{
+    counter *c = arg;
+    for (int i = 0; i < c->rounds; i++) {
+        nt_lock_acquire(&c->lock, NT_FOREVER, NULL);
+        c->value++;
+        nt_lock_release(&c->lock);
+    }
+}
+
+static void test_contention(void)
+{
+    counter c = {0, 0, 200000};
+    nt_thread t[4];
+    for (int i = 0; i < 4; i++) t[i] = start_joinable(increment, &c, 0);
+    for (int i = 0; i < 4; i++) nt_thread_join(&t[i]);
+    CHECK(c.value == 4L * c.rounds);
+    CHECK(c.lock == 0);
+}
+
+typedef struct waiter {
+    nt_lock *lock;
+    nt_waker *waker;
+    int64_t timeout;
+    atomic_int result;
+    atomic_int started;
+} waiter;
+
+static void wait_for_lock(void *arg)
+{
+    waiter *w = arg;
+    atomic_store(&w->started, 1);
+    atomic_store(&w->result, nt_lock_acquire(w->lock, w->timeout, w->waker));
+}
+
+/* Waits until the waiter has parked: the lock word then says so. */
+static void await_parked(nt_lock *l)
+{
+    while (!(atomic_load((_Atomic uint32_t *)l) & NT_LOCK_PARKED)) {
+        nt_lock scratch = 0;
+        nt_lock_acquire(&scratch, 0, NULL);
+    }
+}
+
+static void test_release_by_other_thread(void)
+{
+    nt_lock l = 0;
+    nt_lock_acquire(&l, NT_FOREVER, NULL);
+    waiter w = {&l, NULL, NT_FOREVER, 99, 0};
+    nt_thread t = start_joinable(wait_for_lock, &w, 0);
+    await_parked(&l);
+    CHECK(nt_lock_release(&l) == NT_OK);   /* any thread may release */
+    nt_thread_join(&t);
+    CHECK(atomic_load(&w.result) == NT_OK);
+    CHECK(nt_lock_locked(&l));
+    CHECK(nt_lock_release(&l) == NT_OK);
+}
+
+static void test_waker(void)
+{
+    nt_waker *waker = nt_waker_new();
+    CHECK(waker != NULL);
+    nt_lock l = NT_LOCK_LOCKED;
+
+    /* a wake that finds no wait ends the next one at once, once */
+    nt_waker_wake(waker);
+    CHECK(nt_lock_acquire(&l, NT_FOREVER, waker) == NT_INTERRUPTED);
+    CHECK(nt_lock_acquire(&l, 1000000, waker) == NT_TIMEOUT);
+
+    /* a parked waiter is woken */
+    waiter w = {&l, waker, NT_FOREVER, 99, 0};
+    nt_thread t = start_joinable(wait_for_lock, &w, 0);
+    await_parked(&l);
+    nt_waker_wake(waker);
+    nt_thread_join(&t);
+    CHECK(atomic_load(&w.result) == NT_INTERRUPTED);
+    CHECK(nt_lock_locked(&l));
+
+    /* an uninterruptible wait ignores the waker */
+    w.waker = NULL;
+    w.timeout = 50000000;
+    t = start_joinable(wait_for_lock, &w, 0);
+    nt_waker_wake(waker);
+    nt_thread_join(&t);
+    CHECK(atomic_load(&w.result) == NT_TIMEOUT);
+    nt_waker_free(waker);
+}
+
+/* Many timed waiters that give up while others hold and release: no wake-up may be lost. */
+static void timed_churn(void *arg)
+{
+    counter *c = arg;
+    for (int i = 0; i < c->rounds; i++) {
+        if (nt_lock_acquire(&c->lock, 100000, NULL) == NT_OK) {
+            c->value++;
+            nt_lock_release(&c->lock);
+        }
+    }
+    nt_lock_acquire(&c->lock, NT_FOREVER, NULL);
+    c->value++;
+    nt_lock_release(&c->lock);
+}
+
+static void test_timeouts_under_contention(void)
+{
+    counter c = {0, 0, 20000};
+    nt_thread t[4];
+    for (int i = 0; i < 4; i++) t[i] = start_joinable(timed_churn, &c, 0);
+    for (int i = 0; i < 4; i++) nt_thread_join(&t[i]);
+    CHECK(c.value >= 4);
+    CHECK(c.lock == 0 || c.lock == NT_LOCK_PARKED);
+    CHECK(nt_lock_acquire(&c.lock, 0, NULL) == NT_OK);
+}
+
+int main(void)
+{
+    test_platform();
+    test_thread_facts();
+    test_thread_names();
+    test_thread_init();
+    test_thread_errors();
+    test_detached();
+    test_lock_basics();
+    test_timed_wait_never_early();
+    test_contention();
+    test_release_by_other_thread();
+    test_waker();
+    test_timeouts_under_contention();
+    if (failures) {
+        fprintf(stderr, "%d check(s) failed\n", failures);
+        return 1;
+    }
+    printf("all C API tests passed\n");
+    return 0;
+}
