@@ -37,9 +37,13 @@ typedef struct nt_platform {
     /* Base of HotSpot's floor for Java thread stacks on this OS and CPU (its
      * _java_thread_min_stack_allowed, before the guard and shadow zones are added). */
     size_t hotspot_stack_base;
+    int nsig;                /* one more than the largest signal number */
 } nt_platform;
 
 void nt_platform_get(nt_platform *out);
+
+/* The platform's number of a signal named like "SIGINT", or -1 if it has none. */
+int nt_signal_number(const char *name);
 
 /* Writes the file system path of the loaded nativethread library into buf; returns buf. */
 const char *nt_library_path(char *buf, size_t len);

@@ -92,10 +92,21 @@ JNIEXPORT jlongArray FN(platform)(JNIEnv *env, jclass cls)
     nt_platform p;
     nt_platform_get(&p);
     jlong values[] = {(jlong)p.page_size, (jlong)p.min_stack, (jlong)p.name_max,
-                      (jlong)p.hotspot_stack_base};
-    jlongArray out = (*env)->NewLongArray(env, 4);
-    if (out) (*env)->SetLongArrayRegion(env, out, 0, 4, values);
+                      (jlong)p.hotspot_stack_base, p.nsig};
+    jsize n = (jsize)(sizeof values / sizeof values[0]);
+    jlongArray out = (*env)->NewLongArray(env, n);
+    if (out) (*env)->SetLongArrayRegion(env, out, 0, n, values);
     return out;
+}
+
+JNIEXPORT jint FN(signalNumber)(JNIEnv *env, jclass cls, jstring name)
+{
+    (void)cls;
+    const char *c_name = (*env)->GetStringUTFChars(env, name, NULL);
+    if (!c_name) return -1;
+    int number = nt_signal_number(c_name);
+    (*env)->ReleaseStringUTFChars(env, name, c_name);
+    return number;
 }
 
 JNIEXPORT jdouble FN(timeoutMax)(JNIEnv *env, jclass cls)

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,6 +107,30 @@ void nt_platform_get(nt_platform *out)
     out->name_max = NAME_MAX_BYTES;
     out->timeout_max = 9223372036.0;  /* whole seconds of INT64_MAX nanoseconds */
     out->hotspot_stack_base = HOTSPOT_STACK_BASE;
+    out->nsig = NSIG;
+}
+
+int nt_signal_number(const char *name)
+{
+    static const struct { const char *name; int number; } signals[] = {
+        {"SIGABRT", SIGABRT}, {"SIGALRM", SIGALRM}, {"SIGBUS", SIGBUS}, {"SIGCHLD", SIGCHLD},
+        {"SIGCONT", SIGCONT}, {"SIGFPE", SIGFPE}, {"SIGHUP", SIGHUP}, {"SIGILL", SIGILL},
+        {"SIGINT", SIGINT}, {"SIGKILL", SIGKILL}, {"SIGPIPE", SIGPIPE}, {"SIGPROF", SIGPROF},
+        {"SIGQUIT", SIGQUIT}, {"SIGSEGV", SIGSEGV}, {"SIGSTOP", SIGSTOP}, {"SIGSYS", SIGSYS},
+        {"SIGTERM", SIGTERM}, {"SIGTRAP", SIGTRAP}, {"SIGTSTP", SIGTSTP}, {"SIGTTIN", SIGTTIN},
+        {"SIGTTOU", SIGTTOU}, {"SIGURG", SIGURG}, {"SIGUSR1", SIGUSR1}, {"SIGUSR2", SIGUSR2},
+        {"SIGVTALRM", SIGVTALRM}, {"SIGWINCH", SIGWINCH}, {"SIGXCPU", SIGXCPU}, {"SIGXFSZ", SIGXFSZ},
+        {"SIGIO", SIGIO},
+#ifdef SIGPWR
+        {"SIGPWR", SIGPWR},
+#endif
+#ifdef SIGBREAK
+        {"SIGBREAK", SIGBREAK},
+#endif
+    };
+    for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++)
+        if (strcmp(signals[i].name, name) == 0) return signals[i].number;
+    return -1;
 }
 
 const char *nt_library_path(char *buf, size_t len)

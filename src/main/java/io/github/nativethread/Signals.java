@@ -1,0 +1,208 @@
+package io.github.nativethread;
+
+import io.github.nativethread.internal.Native;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * The part of CPython's {@code signal} module that {@link NativeThread#interruptMain(int)} needs:
+ * a table of handlers that run in the main thread.
+ *
+ * <p><b>The main thread</b> is the JVM's {@code main} thread: the live thread named "main" in the
+ * thread group "main" when this class initialises (the thread the launcher ran {@code main(String[])}
+ * in). If there is none (it has ended, or the JVM was created by a native host that named no thread
+ * so), the thread that first used this class is the main thread. {@link NativeThread#mainThreadIdent()}
+ * returns its ident.
+ *
+ * <p><b>Delivery.</b> {@code interruptMain(signum)} marks the signal pending; its handler runs in the
+ * main thread only: at once when the main thread itself called, otherwise at the main thread's
+ * next checkpoint: {@link #checkSignals()}, or a wait in {@link NativeLock#acquire},
+ * {@link NativeRLock#acquire} or {@link ThreadHandle#join}. Such a wait, already blocked, wakes
+ * within milliseconds, runs the pending handlers in signal-number order, and then either ends with
+ * the exception a handler threw (the lock is not taken) or goes on waiting for the time left.
+ * A main thread in {@code Thread.sleep}, {@code Object.wait} or {@code LockSupport.park} is not
+ * interrupted (its {@code java.lang.Thread} interrupt status is left alone); the handler runs at
+ * its next checkpoint.
+ *
+ * <p>Signal numbers are the platform's; a name the platform lacks is -1.
+ */
+public final class Signals {
+    /** A signal handler; runs in the main thread. */
+    @FunctionalInterface
+    public interface SignalHandler {
+        void handle(int signum);
+    }
+
+    public static final int SIGABRT = Native.signalNumber("SIGABRT");
+    public static final int SIGALRM = Native.signalNumber("SIGALRM");
+    public static final int SIGBREAK = Native.signalNumber("SIGBREAK");
+    public static final int SIGBUS = Native.signalNumber("SIGBUS");
+    public static final int SIGCHLD = Native.signalNumber("SIGCHLD");
+    public static final int SIGCONT = Native.signalNumber("SIGCONT");
+    public static final int SIGFPE = Native.signalNumber("SIGFPE");
+    public static final int SIGHUP = Native.signalNumber("SIGHUP");
+    public static final int SIGILL = Native.signalNumber("SIGILL");
+    public static final int SIGINT = Native.signalNumber("SIGINT");
+    public static final int SIGIO = Native.signalNumber("SIGIO");
+    public static final int SIGKILL = Native.signalNumber("SIGKILL");
+    public static final int SIGPIPE = Native.signalNumber("SIGPIPE");
+    public static final int SIGPROF = Native.signalNumber("SIGPROF");
+    public static final int SIGPWR = Native.signalNumber("SIGPWR");
+    public static final int SIGQUIT = Native.signalNumber("SIGQUIT");
+    public static final int SIGSEGV = Native.signalNumber("SIGSEGV");
+    public static final int SIGSTOP = Native.signalNumber("SIGSTOP");
+    public static final int SIGSYS = Native.signalNumber("SIGSYS");
+    public static final int SIGTERM = Native.signalNumber("SIGTERM");
+    public static final int SIGTRAP = Native.signalNumber("SIGTRAP");
+    public static final int SIGTSTP = Native.signalNumber("SIGTSTP");
+    public static final int SIGTTIN = Native.signalNumber("SIGTTIN");
+    public static final int SIGTTOU = Native.signalNumber("SIGTTOU");
+    public static final int SIGURG = Native.signalNumber("SIGURG");
+    public static final int SIGUSR1 = Native.signalNumber("SIGUSR1");
+    public static final int SIGUSR2 = Native.signalNumber("SIGUSR2");
+    public static final int SIGVTALRM = Native.signalNumber("SIGVTALRM");
+    public static final int SIGWINCH = Native.signalNumber("SIGWINCH");
+    public static final int SIGXCPU = Native.signalNumber("SIGXCPU");
+    public static final int SIGXFSZ = Native.signalNumber("SIGXFSZ");
+    /** One more than the largest signal number. */
+    public static final int NSIG = Native.NSIG;
+
+    /** The default action; {@code interruptMain} with it does nothing. */
+    public static final SignalHandler SIG_DFL = named("SIG_DFL");
+    /** Ignore the signal; {@code interruptMain} with it does nothing. */
+    public static final SignalHandler SIG_IGN = named("SIG_IGN");
+    /** The initial SIGINT handler: throws {@link KeyboardInterrupt}. */
+    public static final SignalHandler DEFAULT_INT_HANDLER = new SignalHandler() {
+        @Override
+        public void handle(int signum) {
+            throw new KeyboardInterrupt();
+        }
+
+        @Override
+        public String toString() {
+            return "DEFAULT_INT_HANDLER";
+        }
+    };
+
+    private static final AtomicReferenceArray<SignalHandler> HANDLERS = new AtomicReferenceArray<>(NSIG);
+    private static final AtomicIntegerArray PENDING = new AtomicIntegerArray(NSIG);
+    /** Some signal may be pending: set after a PENDING slot, cleared before scanning them. */
+    private static volatile boolean tripped;
+    private static final Thread MAIN = findMainThread();
+    /** Ends the main thread's interruptible native waits. Lives as long as the class. */
+    private static final long MAIN_WAKER = Native.newWaker();
+
+    static {
+        for (int i = 1; i < NSIG; i++) HANDLERS.set(i, SIG_DFL);
+        HANDLERS.set(SIGINT, DEFAULT_INT_HANDLER);
+    }
+
+    private Signals() {}
+
+    private static SignalHandler named(String name) {
+        return new SignalHandler() {
+            @Override
+            public void handle(int signum) {}
+
+            @Override
+            public String toString() {
+                return name;
+            }
+        };
+    }
+
+    private static Thread findMainThread() {
+        Thread current = Thread.currentThread();
+        if (isJvmMain(current)) return current;
+        ThreadGroup root = current.getThreadGroup();
+        while (root != null && root.getParent() != null) root = root.getParent();
+        Thread[] threads = new Thread[root == null ? 0 : root.activeCount() + 16];
+        int n = root == null ? 0 : root.enumerate(threads, true);
+        for (int i = 0; i < n; i++) {
+            if (isJvmMain(threads[i])) return threads[i];
+        }
+        return current;
+    }
+
+    private static boolean isJvmMain(Thread t) {
+        ThreadGroup group = t.getThreadGroup();
+        return t.isAlive() && "main".equals(t.getName()) && group != null && "main".equals(group.getName());
+    }
+
+    @SuppressWarnings("deprecation")  // Thread.threadId() is JDK 19+
+    static long mainThreadIdent() {
+        return MAIN.getId();
+    }
+
+    /** The waker of the calling thread's native waits: the main thread's, else 0 (none). */
+    static long wakerOfCurrentThread() {
+        return Thread.currentThread() == MAIN ? MAIN_WAKER : 0;
+    }
+
+    private static int checkSignum(int signum) {
+        if (signum < 1 || signum >= NSIG) {
+            throw new IllegalArgumentException("signal number out of range: " + signum + " (1.." + (NSIG - 1) + ")");
+        }
+        return signum;
+    }
+
+    /**
+     * Sets the handler of {@code signum} and returns the previous one.
+     *
+     * @throws IllegalArgumentException "signal number out of range" unless 1 ≤ signum &lt; NSIG
+     * @throws NullPointerException if {@code handler} is null
+     */
+    public static SignalHandler signal(int signum, SignalHandler handler) {
+        Objects.requireNonNull(handler, "handler");
+        return HANDLERS.getAndSet(checkSignum(signum), handler);
+    }
+
+    /** The handler of {@code signum}. @throws IllegalArgumentException if out of range */
+    public static SignalHandler getSignal(int signum) {
+        return HANDLERS.get(checkSignum(signum));
+    }
+
+    /**
+     * In the main thread, runs the handlers of pending signals now, in signal-number order; a
+     * handler's exception propagates (signals still pending then run at the next check).
+     * In any other thread does nothing.
+     */
+    public static void checkSignals() {
+        if (!tripped || Thread.currentThread() != MAIN) return;
+        tripped = false;
+        for (int signum = 1; signum < NSIG; signum++) {
+            if (PENDING.get(signum) != 0 && PENDING.getAndSet(signum, 0) != 0) {
+                SignalHandler handler = HANDLERS.get(signum);
+                if (handler == SIG_DFL || handler == SIG_IGN) continue;
+                try {
+                    handler.handle(signum);
+                } catch (RuntimeException | Error e) {
+                    retrip();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static void retrip() {
+        for (int signum = 1; signum < NSIG; signum++) {
+            if (PENDING.get(signum) != 0) {
+                tripped = true;
+                return;
+            }
+        }
+    }
+
+    static void interruptMain(int signum) {
+        SignalHandler handler = HANDLERS.get(checkSignum(signum));
+        if (handler == SIG_DFL || handler == SIG_IGN) return;
+        PENDING.set(signum, 1);
+        tripped = true;
+        if (Thread.currentThread() == MAIN) {
+            checkSignals();
+        } else {
+            Native.wake(MAIN_WAKER);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package io.github.nativethread;
+
+/** What a new thread runs, called by the JNI glue once the thread is attached to the JVM. */
+final class ThreadStart implements Runnable {
+    private final Runnable function;
+    private final String name;
+    /** Locked from start until the thread's function has ended; joins wait on it. */
+    final NativeLock done = new NativeLock();
+    volatile boolean finished;
+
+    ThreadStart(Runnable function, String name) {
+        this.function = function;
+        this.name = name;
+        done.acquire();
+    }
+
+    @Override
+    public void run() {
+        Thread thread = Thread.currentThread();
+        try {
+            thread.setName(name);
+            function.run();
+        } catch (ThreadExit exit) {
+            // ends the thread silently
+        } catch (Throwable e) {
+            try {
+                thread.getUncaughtExceptionHandler().uncaughtException(thread, e);
+            } catch (Throwable ignored) {
+                // as the JVM does: an exception thrown by the handler is ignored
+            }
+        } finally {
+            NativeThread.threadEnded();
+            finished = true;
+            done.release();
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package io.github.nativethread;
+
+import java.util.concurrent.TimeUnit;
+
+/** Validation and conversion of timeouts in seconds, with CPython's rules and messages. */
+final class Timeouts {
+    /** Longest a {@code lockInterruptibly}/{@code tryLock(time, unit)} wait goes without looking at
+     *  {@link Thread#interrupted()}: a native wait cannot be ended by {@link Thread#interrupt()}. */
+    static final long INTERRUPT_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
+    private Timeouts() {}
+
+    /** {@code acquire(blocking, timeout)}: nanoseconds to wait, -1 for no limit, 0 for none. */
+    static long lockTimeout(boolean blocking, double timeout) {
+        if (Double.isNaN(timeout)) throw new IllegalArgumentException("Invalid value NaN (not a number)");
+        if (!blocking && timeout != -1) {
+            throw new IllegalArgumentException("can't specify a timeout for a non-blocking call: " + timeout);
+        }
+        if (!blocking) return 0;
+        return waitTimeout(timeout);
+    }
+
+    /** A blocking wait's timeout: -1 = no limit, else 0..TIMEOUT_MAX seconds, rounded up to ns. */
+    static long waitTimeout(double timeout) {
+        if (Double.isNaN(timeout)) throw new IllegalArgumentException("Invalid value NaN (not a number)");
+        if (timeout == -1) return -1;
+        if (timeout < 0) {
+            throw new IllegalArgumentException("timeout value must be a non-negative number: " + timeout);
+        }
+        if (timeout > NativeThread.TIMEOUT_MAX) {
+            throw new IllegalArgumentException("timeout value is too large: " + timeout
+                    + " (TIMEOUT_MAX is " + NativeThread.TIMEOUT_MAX + ")");
+        }
+        return (long) Math.ceil(timeout * 1e9);  // never early: round up
+    }
+
+    /** An acquire that waits {@code nanos} (-1: no limit) and gives up when the thread is interrupted. */
+    interface TimedAcquire {
+        boolean acquire(long nanos);
+    }
+
+    /** {@link java.util.concurrent.locks.Lock}'s interruptible waits over a native wait. */
+    static boolean acquireInterruptibly(TimedAcquire lock, long nanos) throws InterruptedException {
+        if (Thread.interrupted()) throw new InterruptedException();
+        long start = System.nanoTime();
+        for (;;) {
+            long slice = INTERRUPT_POLL_NANOS;
+            if (nanos >= 0) {
+                long left = nanos - (System.nanoTime() - start);
+                if (left <= 0) return lock.acquire(0);
+                slice = Math.min(slice, left);
+            }
+            if (lock.acquire(slice)) return true;
+            if (Thread.interrupted()) throw new InterruptedException();
+        }
+    }
+}

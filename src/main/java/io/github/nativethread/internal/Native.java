@@ -1,0 +1,75 @@
+package io.github.nativethread.internal;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The JNI bridge to the C layer (native/src/jni/glue.c). Arguments are validated by the callers;
+ * the glue turns C error codes into {@code ThreadError}. Not part of the public API.
+ */
+public final class Native {
+    /** Results of {@link #lockAcquire}: the C layer's NT_OK, NT_TIMEOUT, NT_INTERRUPTED. */
+    public static final int OK = 0, TIMEOUT = -1, INTERRUPTED = -2;
+
+    static {
+        NativeLibrary.load();
+    }
+
+    /** The library's platform facts, read once. */
+    public static final long PAGE_SIZE, OS_MIN_STACK, NAME_MAX, HOTSPOT_STACK_BASE;
+    public static final int NSIG;
+    public static final double TIMEOUT_MAX = timeoutMax();
+
+    static {
+        long[] p = platform();
+        PAGE_SIZE = p[0];
+        OS_MIN_STACK = p[1];
+        NAME_MAX = p[2];
+        HOTSPOT_STACK_BASE = p[3];
+        NSIG = (int) p[4];
+    }
+
+    private Native() {}
+
+    /** Forces the library to load now (class initialisation does it). */
+    public static void load() {}
+
+    private static native long[] platform();
+
+    private static native double timeoutMax();
+
+    /** The platform's number of a signal named like "SIGINT", or -1. */
+    public static native int signalNumber(String name);
+
+    /** Path of the loaded library file, as the OS's loader reports it. */
+    public static native String libraryPath();
+
+    /**
+     * Starts a detached OS thread that attaches to the JVM and calls {@code start.run()}; returns
+     * once it has attached, with {@code out[0]} = its java.lang.Thread id, {@code out[1]} = its
+     * kernel thread id. Throws ThreadError("can't start new thread: ...") on failure.
+     */
+    public static native void startThread(Runnable start, long stackSize, byte[] utf8Name,
+            boolean daemon, long[] out);
+
+    public static native long nativeId();
+
+    public static native long currentStackSize();
+
+    /** Sets the calling thread's OS name (UTF-8 without NUL bytes; truncated by the C layer). */
+    public static native void setName(byte[] utf8Name);
+
+    public static native byte[] getName();
+
+    /** Address of a direct buffer's memory. */
+    public static native long address(ByteBuffer direct);
+
+    /** nt_lock_acquire: timeoutNanos -1 = forever, 0 = do not wait; waker 0 = not interruptible. */
+    public static native int lockAcquire(long lock, long timeoutNanos, long waker);
+
+    /** nt_lock_release; throws ThreadError("release unlocked lock"). */
+    public static native void lockRelease(long lock);
+
+    public static native long newWaker();
+
+    public static native void wake(long waker);
+}

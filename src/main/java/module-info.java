@@ -1,0 +1,12 @@
+/**
+ * nativethread: CPython's {@code _thread} for Java. See {@link io.github.nativethread.NativeThread}.
+ *
+ * <p>On JDK 22 and later, run with {@code --enable-native-access=io.github.nativethread} (or
+ * {@code ALL-UNNAMED} on the class path) so that loading the JNI library prints no warning.
+ */
+module io.github.nativethread {
+    exports io.github.nativethread;
+
+    requires jdk.management;                // HotSpot's stack-zone options for minStackSize()
+    requires static org.scijava.nativelib;  // shaded into this jar under io.github.nativethread.internal
+}
