@@ -1,7 +1,9 @@
 package io.github.nativethread;
 
 import io.github.nativethread.internal.Native;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
@@ -24,6 +26,15 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * A main thread in {@code Thread.sleep}, {@code Object.wait} or {@code LockSupport.park} is not
  * interrupted (its {@code java.lang.Thread} interrupt status is left alone); the handler runs at
  * its next checkpoint.
+ *
+ * <p><b>Real OS signals</b> are left to the JVM unless a program opts in with {@link
+ * #routeOsSignal(int)}: from then on the OS delivering that signal (Ctrl-C is SIGINT, {@code kill}
+ * sends SIGTERM) works like {@code interruptMain(signum)}, so by default Ctrl-C raises
+ * {@link KeyboardInterrupt} in the main thread instead of ending the JVM. Setting the handler back to
+ * {@link #SIG_DFL} gives the signal back to the JVM (for SIGINT, SIGTERM and SIGHUP: run the shutdown
+ * hooks and exit). Routing goes through the JVM's own signal dispatch ({@code sun.misc.Signal}), so
+ * the JVM's use of other signals is untouched and {@code -Xrs} is respected (routing SIGINT, SIGTERM
+ * or SIGHUP is then refused).
  *
  * <p>Signal numbers are the platform's; a name the platform lacks is -1.
  */
@@ -85,6 +96,8 @@ public final class Signals {
         }
     };
 
+    /** Routed OS signals, with the JVM's handler to restore. */
+    private static final Map<Integer, sun.misc.SignalHandler> ROUTED = new ConcurrentHashMap<>();
     private static final AtomicReferenceArray<SignalHandler> HANDLERS = new AtomicReferenceArray<>(NSIG);
     private static final AtomicIntegerArray PENDING = new AtomicIntegerArray(NSIG);
     /** Some signal may be pending: set after a PENDING slot, cleared before scanning them. */
@@ -155,7 +168,67 @@ public final class Signals {
      */
     public static SignalHandler signal(int signum, SignalHandler handler) {
         Objects.requireNonNull(handler, "handler");
-        return HANDLERS.getAndSet(checkSignum(signum), handler);
+        SignalHandler previous = HANDLERS.getAndSet(checkSignum(signum), handler);
+        if (handler == SIG_DFL) unrouteOsSignal(signum);
+        return previous;
+    }
+
+    /**
+     * Routes real OS deliveries of {@code signum} to this table: each one is handled like
+     * {@code NativeThread.interruptMain(signum)} (the handler runs in the main thread; {@link #SIG_IGN}
+     * ignores it). The route ends, and the JVM's own handling returns, when the handler is set to
+     * {@link #SIG_DFL}. Routing a routed signal again does nothing.
+     *
+     * @throws IllegalArgumentException "signal number out of range", or when the JVM does not let
+     *     Java handle the signal: one it uses itself (SIGSEGV, SIGQUIT, SIGUSR2, ...), SIGKILL,
+     *     SIGSTOP, or SIGINT/SIGTERM/SIGHUP under {@code -Xrs}
+     */
+    public static synchronized void routeOsSignal(int signum) {
+        checkSignum(signum);
+        if (ROUTED.containsKey(signum)) return;
+        String name = osName(signum);
+        try {
+            sun.misc.SignalHandler jvm = sun.misc.Signal.handle(new sun.misc.Signal(name),
+                    sig -> deliverOsSignal(signum));
+            ROUTED.put(signum, jvm);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the JVM does not let Java handle SIG" + name + " (" + signum
+                    + ")" + (isReducedSignalUsage() ? "; it runs with -Xrs" : "") + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Is real OS signal {@code signum} routed to this table? */
+    public static boolean isOsSignalRouted(int signum) {
+        return ROUTED.containsKey(checkSignum(signum));
+    }
+
+    private static synchronized void unrouteOsSignal(int signum) {
+        sun.misc.SignalHandler jvm = ROUTED.remove(signum);
+        if (jvm != null) sun.misc.Signal.handle(new sun.misc.Signal(osName(signum)), jvm);
+    }
+
+    /** Runs in the JVM's signal handler thread. */
+    private static void deliverOsSignal(int signum) {
+        if (HANDLERS.get(signum) == SIG_IGN) return;
+        interruptMain(signum);
+    }
+
+    /** The name sun.misc.Signal knows signum by ("INT"), from this class's constants. */
+    private static String osName(int signum) {
+        for (java.lang.reflect.Field f : Signals.class.getFields()) {
+            try {
+                if (f.getName().startsWith("SIG") && f.getType() == int.class && f.getInt(null) == signum) {
+                    return f.getName().substring(3);
+                }
+            } catch (IllegalAccessException e) {
+                throw new AssertionError(e);
+            }
+        }
+        throw new IllegalArgumentException("no named signal has number " + signum);
+    }
+
+    private static boolean isReducedSignalUsage() {
+        return java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-Xrs");
     }
 
     /** The handler of {@code signum}. @throws IllegalArgumentException if out of range */
