@@ -7,7 +7,6 @@ import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
 
 /**
@@ -26,7 +25,7 @@ import java.util.concurrent.locks.Lock;
  * within 20 ms (a native wait cannot be interrupted by it, so they wait in slices);
  * {@link #newCondition()} is not supported, because a condition needs an owner.
  */
-public final class NativeLock implements Lock {
+public final class NativeLock extends BaseLock {
     /** A held lock, released by {@link #close()}: the {@code with lock:} statement of Java. */
     public interface Hold extends AutoCloseable {
         @Override
@@ -42,39 +41,8 @@ public final class NativeLock implements Lock {
     /** A new unlocked lock. */
     public NativeLock() {}
 
-    /** Waits as long as needed; returns true. */
-    public boolean acquire() {
-        return acquireNanos(-1);
-    }
-
-    /** {@code blocking=false}: takes the lock only if it is free now. */
-    public boolean acquire(boolean blocking) {
-        return acquireNanos(blocking ? -1 : 0);
-    }
-
-    /**
-     * Takes the lock, waiting at most {@code timeout} seconds (-1: no limit).
-     *
-     * @return true if acquired; false after waiting at least {@code timeout}
-     * @throws IllegalArgumentException for NaN, a negative timeout other than -1, one above
-     *     {@link NativeThread#TIMEOUT_MAX}, or a timeout with {@code blocking=false}
-     */
-    public boolean acquire(boolean blocking, double timeout) {
-        return acquireNanos(Timeouts.lockTimeout(blocking, timeout));
-    }
-
-    /** {@code acquire(true, timeout)}. */
-    public boolean acquire(double timeout) {
-        return acquire(true, timeout);
-    }
-
-    /** Acquires and returns a {@link Hold} whose {@code close()} releases: {@code try (var h = lock.hold()) {...}}. */
-    public Hold hold() {
-        acquire();
-        return this::release;
-    }
-
     /** Releases the lock; any thread may. @throws ThreadError "release unlocked lock" */
+    @Override
     public void release() {
         if (!WORD.compareAndSet(word, 0, LOCKED, 0)) {
             Native.lockRelease(address);  // waiters to wake, or not locked at all
@@ -82,12 +50,13 @@ public final class NativeLock implements Lock {
         }
     }
 
-    /** Is the lock held by some thread? */
+    @Override
     public boolean locked() {
         return ((int) WORD.getVolatile(word, 0) & LOCKED) != 0;
     }
 
-    /** -1: no limit; 0: do not wait. In the main thread, waits run pending signal handlers. */
+    /** In the main thread, waits run pending signal handlers and can be interrupted. */
+    @Override
     boolean acquireNanos(long nanos) {
         if (WORD.compareAndSet(word, 0, 0, LOCKED)) return true;
         return nanos == 0 ? tryTake() : acquireSlow(nanos);
@@ -116,37 +85,6 @@ public final class NativeLock implements Lock {
             if (result == Native.OK) return true;
             // TIMEOUT: the loop confirms the deadline by System.nanoTime(); INTERRUPTED: handlers run
         }
-    }
-
-    @Override
-    public void lock() {
-        acquire();
-    }
-
-    @Override
-    public void lockInterruptibly() throws InterruptedException {
-        Timeouts.acquireInterruptibly(this::acquireNanos, -1);
-    }
-
-    @Override
-    public boolean tryLock() {
-        return acquire(false);
-    }
-
-    @Override
-    public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
-        return Timeouts.acquireInterruptibly(this::acquireNanos, Math.max(0, unit.toNanos(time)));
-    }
-
-    @Override
-    public void unlock() {
-        release();
-    }
-
-    /** Not supported: a {@link Condition} needs an owner, and this lock has none. */
-    @Override
-    public Condition newCondition() {
-        throw new UnsupportedOperationException("NativeLock has no owner, so it has no conditions");
     }
 
     /** {@code io.github.nativethread.NativeLock@1b6d3586[locked]} or {@code [unlocked]}. */

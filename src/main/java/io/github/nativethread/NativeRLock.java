@@ -1,16 +1,12 @@
 package io.github.nativethread;
 
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.Lock;
-
 /**
  * CPython's {@code _thread.RLock}: a re-entrant lock with an owner, built on a {@link NativeLock}.
  * The owner may acquire it again; each acquire needs a release by the owner. Waits behave as in
  * {@link NativeLock} (monotonic, never early; in the main thread interruptible by
  * {@link NativeThread#interruptMain()}). {@link #newCondition()} is not supported.
  */
-public final class NativeRLock implements Lock {
+public final class NativeRLock extends BaseLock {
     private final NativeLock lock = new NativeLock();
     // Written only by the thread holding `lock`; a thread that reads them sees either its own
     // writes or another thread's, never a stale value naming itself (as in ReentrantLock).
@@ -19,30 +15,8 @@ public final class NativeRLock implements Lock {
 
     public NativeRLock() {}
 
-    public boolean acquire() {
-        return acquireNanos(-1);
-    }
-
-    public boolean acquire(boolean blocking) {
-        return acquireNanos(blocking ? -1 : 0);
-    }
-
-    /** As {@link NativeLock#acquire(boolean, double)}; the owner re-acquires at once. */
-    public boolean acquire(boolean blocking, double timeout) {
-        return acquireNanos(Timeouts.lockTimeout(blocking, timeout));
-    }
-
-    public boolean acquire(double timeout) {
-        return acquire(true, timeout);
-    }
-
-    /** Acquires and returns a {@link NativeLock.Hold} whose {@code close()} releases once. */
-    public NativeLock.Hold hold() {
-        acquire();
-        return this::release;
-    }
-
-    private boolean acquireNanos(long nanos) {
+    @Override
+    boolean acquireNanos(long nanos) {
         Thread me = Thread.currentThread();
         if (owner == me) {
             if (count == Integer.MAX_VALUE) throw new IllegalArgumentException("Internal lock count overflowed");
@@ -57,6 +31,7 @@ public final class NativeRLock implements Lock {
 
     /** Releases one level; the lock is free when the count reaches zero.
      *  @throws ThreadError "cannot release un-acquired lock" unless the caller owns it */
+    @Override
     public void release() {
         if (owner != Thread.currentThread()) throw new ThreadError("cannot release un-acquired lock");
         if (--count == 0) {
@@ -65,7 +40,7 @@ public final class NativeRLock implements Lock {
         }
     }
 
-    /** Is the lock held by some thread? */
+    @Override
     public boolean locked() {
         return lock.locked();
     }
@@ -78,37 +53,6 @@ public final class NativeRLock implements Lock {
     /** How many times the calling thread holds it; 0 if it does not. ({@code _recursion_count}) */
     public int recursionCount() {
         return isOwned() ? count : 0;
-    }
-
-    @Override
-    public void lock() {
-        acquire();
-    }
-
-    @Override
-    public void lockInterruptibly() throws InterruptedException {
-        Timeouts.acquireInterruptibly(this::acquireNanos, -1);
-    }
-
-    @Override
-    public boolean tryLock() {
-        return acquire(false);
-    }
-
-    @Override
-    public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
-        return Timeouts.acquireInterruptibly(this::acquireNanos, Math.max(0, unit.toNanos(time)));
-    }
-
-    @Override
-    public void unlock() {
-        release();
-    }
-
-    /** Not supported. */
-    @Override
-    public Condition newCondition() {
-        throw new UnsupportedOperationException("NativeRLock does not support conditions");
     }
 
     /** {@code ...NativeRLock@1b6d3586[locked by main, count 2]} or {@code [unlocked]}. */
