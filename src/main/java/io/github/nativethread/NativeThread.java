@@ -31,7 +31,7 @@ public final class NativeThread {
      * returns its ident.
      *
      * @throws NullPointerException if {@code function} is null
-     * @throws ThreadError "can't start new thread: <reason>" if the OS or the JVM refuses
+     * @throws ThreadError "can't start new thread: &lt;reason&gt;" if the OS or the JVM refuses
      */
     public static long startNewThread(Runnable function) {
         return builder().start(function).ident();
@@ -81,7 +81,7 @@ public final class NativeThread {
          * Starts the thread; returns once it runs and is attached to the JVM.
          *
          * @throws NullPointerException if {@code function} is null
-         * @throws ThreadError "can't start new thread: <reason>" if the OS or the JVM refuses
+         * @throws ThreadError "can't start new thread: &lt;reason&gt;" if the OS or the JVM refuses
          */
         public ThreadHandle start(Runnable function) {
             Objects.requireNonNull(function, "function");
