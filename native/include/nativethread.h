@@ -56,7 +56,7 @@ const char *nt_strerror(int code, char *buf, size_t len);
 typedef struct nt_thread_options {
     size_t stack_size;  /* 0: platform default; else rounded up to the page size */
     const char *name;   /* UTF-8 OS name, truncated to name_max at a character boundary; NULL: none */
-    int detached;       /* nonzero: nothing may join it; it frees itself when it ends */
+    int detached;       /* nonzero: nothing may join it; its resources are released after it ends */
 } nt_thread_options;
 
 typedef struct nt_thread {

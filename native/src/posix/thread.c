@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 #ifdef __APPLE__
@@ -213,11 +214,70 @@ size_t nt_thread_stack_size(void)
 
 /* ---- threads ----------------------------------------------------------------------------- */
 
+/* A thread this file started. Every pthread is created joinable: a joinable nt_thread is joined
+ * by nt_thread_join(); a detached one, when it ends, queues itself to be joined by the next
+ * nt_thread_start(). Joining is what makes it safe to unmap a stack this file allocated. */
+typedef struct thread_rec {
+    pthread_t thread;
+    void *stack;        /* our mmap'd stack (guard page included), or NULL: the library's own */
+    size_t stack_len;
+    int detached;
+    struct thread_rec *next;
+} thread_rec;
+
+static pthread_mutex_t ended_mutex = PTHREAD_MUTEX_INITIALIZER;
+static thread_rec *ended;  /* detached threads that have ended, waiting to be joined */
+
+static void release_rec(thread_rec *rec)
+{
+    pthread_join(rec->thread, NULL);
+    if (rec->stack) munmap(rec->stack, rec->stack_len);
+    free(rec);
+}
+
+static void reap_ended(void)
+{
+    pthread_mutex_lock(&ended_mutex);
+    thread_rec *list = ended;
+    ended = NULL;
+    pthread_mutex_unlock(&ended_mutex);
+    while (list) {
+        thread_rec *next = list->next;
+        release_rec(list);  /* it has returned from thread_main: the join is immediate */
+        list = next;
+    }
+}
+
+/* glibc reuses the stacks of ended threads for new ones of a smaller size (up to 4 times as
+ * big), so a requested size is exact only on a stack we map ourselves: `size` bytes usable,
+ * above one PROT_NONE guard page. */
+static int map_stack(thread_rec *rec, pthread_attr_t *attr, size_t size)
+{
+    size_t page = page_size();
+    if (size > SIZE_MAX - 2 * page) return NT_E_TOO_BIG;
+    size = (size + page - 1) / page * page;
+    if (size < (size_t)PTHREAD_STACK_MIN) return EINVAL;
+#ifndef MAP_STACK
+#define MAP_STACK 0
+#endif
+    void *base = mmap(NULL, size + page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANON | MAP_STACK, -1, 0);
+    if (base == MAP_FAILED) return errno;
+    if (mprotect(base, page, PROT_NONE) != 0) {
+        int rc = errno;
+        munmap(base, size + page);
+        return rc;
+    }
+    rec->stack = base;
+    rec->stack_len = size + page;
+    return pthread_attr_setstack(attr, (char *)base + page, size);
+}
+
 typedef struct start {
     nt_init_fn init;
     nt_run_fn run;
     void *arg;
     const char *name;
+    thread_rec *rec;
     pthread_mutex_t mutex;
     pthread_cond_t cond;
     int state;  /* 0: starting, 1: init done, 2: init failed */
@@ -229,6 +289,7 @@ static void *thread_main(void *p)
     start *s = p;  /* lives on the starter's stack until state != 0 is seen */
     nt_run_fn run = s->run;
     void *arg = s->arg;
+    thread_rec *rec = s->rec;
     if (s->name) nt_thread_set_name(s->name);
     int failed = s->init && s->init(arg) != 0;
     pthread_mutex_lock(&s->mutex);
@@ -237,35 +298,40 @@ static void *thread_main(void *p)
     s->state = failed ? 2 : 1;
     pthread_cond_signal(&s->cond);
     pthread_mutex_unlock(&s->mutex);
-    if (!failed) run(arg);
+    if (failed) return NULL;  /* the starter joins it */
+    run(arg);
+    if (rec->detached) {
+        pthread_mutex_lock(&ended_mutex);
+        rec->next = ended;
+        ended = rec;
+        pthread_mutex_unlock(&ended_mutex);
+    }
     return NULL;
 }
 
 int nt_thread_start(const nt_thread_options *options, nt_init_fn init, nt_run_fn run, void *arg,
                     nt_thread *out)
 {
+    reap_ended();
+    thread_rec *rec = calloc(1, sizeof *rec);
+    if (!rec) return ENOMEM;
+    rec->detached = options->detached;
     pthread_attr_t attr;
     int rc = pthread_attr_init(&attr);
-    if (rc) return rc;
-    if (options->stack_size) {
-        size_t page = page_size();
-        if (options->stack_size > SIZE_MAX - page) {
-            pthread_attr_destroy(&attr);
-            return NT_E_TOO_BIG;
-        }
-        rc = pthread_attr_setstacksize(&attr, (options->stack_size + page - 1) / page * page);
-    }
-    if (!rc && options->detached) rc = pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
     if (rc) {
-        pthread_attr_destroy(&attr);
+        free(rec);
         return rc;
     }
+    if (options->stack_size) rc = map_stack(rec, &attr, options->stack_size);
 
-    start s = {init, run, arg, options->name, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0};
-    pthread_t thread;
-    rc = pthread_create(&thread, &attr, thread_main, &s);
+    start s = {init, run, arg, options->name, rec, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0};
+    if (!rc) rc = pthread_create(&rec->thread, &attr, thread_main, &s);
     pthread_attr_destroy(&attr);
-    if (rc) return rc;
+    if (rc) {
+        if (rec->stack) munmap(rec->stack, rec->stack_len);
+        free(rec);
+        return rc;
+    }
 
     pthread_mutex_lock(&s.mutex);
     while (s.state == 0) pthread_cond_wait(&s.cond, &s.mutex);
@@ -274,18 +340,20 @@ int nt_thread_start(const nt_thread_options *options, nt_init_fn init, nt_run_fn
     pthread_mutex_destroy(&s.mutex);
 
     if (s.state == 2) {
-        if (!options->detached) pthread_join(thread, NULL);
+        release_rec(rec);
         return NT_E_INIT;
     }
     out->ident = s.ident;
     out->native_id = s.native_id;
-    out->handle = options->detached ? NULL : (void *)(uintptr_t)thread;
+    out->handle = options->detached ? NULL : rec;
     return NT_OK;
 }
 
 int nt_thread_join(nt_thread *thread)
 {
-    int rc = pthread_join((pthread_t)(uintptr_t)thread->handle, NULL);
-    if (rc == 0) thread->handle = NULL;
-    return rc;
+    thread_rec *rec = thread->handle;
+    if (!rec) return EINVAL;
+    release_rec(rec);
+    thread->handle = NULL;
+    return NT_OK;
 }
