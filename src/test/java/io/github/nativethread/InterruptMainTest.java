@@ -1,0 +1,284 @@
+package io.github.nativethread;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+
+/**
+ * Ports of CPython's InterruptMainTests (test_thread.py) and test_threadsignals.py. Surefire runs
+ * the tests in the JVM's main thread, which is the library's main thread.
+ */
+class InterruptMainTest {
+    private Signals.SignalHandler savedInt, savedTerm, savedUsr1;
+    /** Threads a handler ran in. */
+    private final List<Thread> ranIn = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void save() {
+        assertEquals("main", Thread.currentThread().getName());
+        savedInt = Signals.getSignal(Signals.SIGINT);
+        savedTerm = Signals.getSignal(Signals.SIGTERM);
+        savedUsr1 = Signals.getSignal(Signals.SIGUSR1);
+    }
+
+    @AfterEach
+    void restore() {
+        try {
+            Signals.checkSignals();  // nothing may stay pending for the next test
+        } catch (KeyboardInterrupt | IllegalStateException leftover) {
+            // a late interrupt of the test that just ended
+        }
+        Signals.signal(Signals.SIGINT, savedInt);
+        Signals.signal(Signals.SIGTERM, savedTerm);
+        Signals.signal(Signals.SIGUSR1, savedUsr1);
+        for (Thread t : ranIn) assertSame(Thread.currentThread(), t, "a handler ran off the main thread");
+    }
+
+    private Signals.SignalHandler raising(RuntimeException e) {
+        return signum -> {
+            ranIn.add(Thread.currentThread());
+            throw e;
+        };
+    }
+
+    /** Starts a thread that waits until main is parked in a native wait, then runs {@code action}. */
+    private ThreadHandle whenMainBlocks(Runnable action) {
+        Thread main = Thread.currentThread();
+        return NativeThread.startJoinableThread(() -> {
+            try {
+                LockTest.awaitParked(main);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+            action.run();
+        });
+    }
+
+    @Test
+    void initialTable() {
+        assertSame(Signals.DEFAULT_INT_HANDLER, savedInt);
+        for (int s = 1; s < Signals.NSIG; s++) {
+            if (s != Signals.SIGINT) assertSame(Signals.SIG_DFL, Signals.getSignal(s), "signal " + s);
+        }
+        assertEquals("SIG_DFL", Signals.SIG_DFL.toString());
+    }
+
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void linuxSignalNumbers() {
+        assertEquals(2, Signals.SIGINT);
+        assertEquals(15, Signals.SIGTERM);
+        assertEquals(10, Signals.SIGUSR1);
+        assertEquals(12, Signals.SIGUSR2);
+        assertEquals(65, Signals.NSIG);
+        assertEquals(-1, Signals.SIGBREAK);
+    }
+
+    @Test
+    void signalReturnsThePreviousHandler() {
+        Signals.SignalHandler mine = signum -> {};
+        assertSame(Signals.SIG_DFL, Signals.signal(Signals.SIGUSR1, mine));
+        assertSame(mine, Signals.signal(Signals.SIGUSR1, Signals.SIG_IGN));
+        assertSame(Signals.SIG_IGN, Signals.getSignal(Signals.SIGUSR1));
+    }
+
+    @Test
+    void fromTheMainThreadTheHandlerRunsImmediately() {
+        assertThrows(KeyboardInterrupt.class, NativeThread::interruptMain);
+        assertThrows(KeyboardInterrupt.class, () -> NativeThread.interruptMain(Signals.SIGINT));
+    }
+
+    @Test
+    void handlerExceptionsPropagateForSigintAndSigterm() {
+        for (int signum : new int[] {Signals.SIGINT, Signals.SIGTERM}) {
+            IllegalStateException mine = new IllegalStateException("handled " + signum);
+            Signals.signal(signum, raising(mine));
+            assertSame(mine, assertThrows(IllegalStateException.class, () -> NativeThread.interruptMain(signum)));
+        }
+    }
+
+    @Test
+    void sigIgnAndSigDflDoNothing() {
+        for (Signals.SignalHandler h : new Signals.SignalHandler[] {Signals.SIG_IGN, Signals.SIG_DFL}) {
+            Signals.signal(Signals.SIGINT, h);
+            NativeThread.interruptMain();
+            NativeThread.interruptMain(Signals.SIGINT);
+            Signals.checkSignals();
+        }
+    }
+
+    @Test
+    void fromASubthreadWhileMainIsBlockedInAcquire() throws Exception {
+        NativeLock lock = new NativeLock();
+        lock.acquire();
+        ThreadHandle t = whenMainBlocks(NativeThread::interruptMain);
+        long t0 = System.nanoTime();
+        assertThrows(KeyboardInterrupt.class, () -> lock.acquire(60.0));
+        assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(30));
+        assertTrue(lock.locked());  // still held by us: the wait ended without taking it
+        t.join();
+        lock.release();
+    }
+
+    @Test
+    void aRaisingHandlerEndsABlockedAcquireEarly() throws Exception {
+        IllegalStateException mine = new IllegalStateException("stop");
+        Signals.signal(Signals.SIGUSR1, raising(mine));
+        NativeLock lock = new NativeLock();
+        lock.acquire();
+        ThreadHandle t = whenMainBlocks(() -> NativeThread.interruptMain(Signals.SIGUSR1));
+        long t0 = System.nanoTime();
+        assertSame(mine, assertThrows(IllegalStateException.class, () -> lock.acquire(60.0)));
+        assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(30));
+        t.join();
+        assertEquals(1, ranIn.size());
+    }
+
+    @Test
+    void aReturningHandlerLetsTheAcquireGoOn() throws Exception {
+        AtomicInteger runs = new AtomicInteger();
+        Signals.signal(Signals.SIGUSR1, signum -> {
+            ranIn.add(Thread.currentThread());
+            runs.incrementAndGet();
+        });
+        NativeLock lock = new NativeLock();
+        lock.acquire();
+        ThreadHandle t = whenMainBlocks(() -> {
+            NativeThread.interruptMain(Signals.SIGUSR1);
+            // the handler runs in main, which then waits again; release once it has run
+            while (runs.get() == 0) Thread.onSpinWait();
+            lock.release();
+        });
+        assertTrue(lock.acquire(60.0));
+        assertEquals(1, runs.get());
+        t.join();
+        lock.release();
+    }
+
+    @Test
+    void manyInterruptsDuringATimedAcquireKeepItsDeadline() throws Exception {
+        AtomicInteger runs = new AtomicInteger();
+        Signals.signal(Signals.SIGUSR1, signum -> {
+            ranIn.add(Thread.currentThread());
+            runs.incrementAndGet();
+        });
+        NativeLock lock = new NativeLock();
+        lock.acquire();
+        ThreadHandle t = whenMainBlocks(() -> {
+            for (int i = 0; i < 40; i++) {
+                NativeThread.interruptMain(Signals.SIGUSR1);
+                try {
+                    Thread.sleep(5);  // spread the interrupts over the wait
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            }
+        });
+        long t0 = System.nanoTime();
+        boolean got = lock.acquire(0.5);
+        double waited = (System.nanoTime() - t0) / 1e9;
+        t.join();
+        assertFalse(got);
+        assertTrue(waited >= 0.3 && waited < 2.0, "waited " + waited + " s");
+        assertTrue(runs.get() > 0);
+        lock.release();
+    }
+
+    @Test
+    void rlockAcquireIsInterruptible() throws Exception {
+        NativeRLock lock = new NativeRLock();
+        ThreadHandle holder = NativeThread.startJoinableThread(lock::acquire);  // held by a thread that ends
+        holder.join();
+        ThreadHandle t = whenMainBlocks(NativeThread::interruptMain);
+        assertThrows(KeyboardInterrupt.class, () -> lock.acquire(60.0));
+        assertFalse(lock.isOwned());
+        t.join();
+    }
+
+    @Test
+    void joinIsInterruptible() throws Exception {
+        NativeLock gate = new NativeLock();
+        gate.acquire();
+        ThreadHandle worker = NativeThread.startJoinableThread(() -> {
+            gate.acquire();
+            gate.release();
+        });
+        ThreadHandle t = whenMainBlocks(NativeThread::interruptMain);
+        assertThrows(KeyboardInterrupt.class, worker::join);
+        assertFalse(worker.isDone());
+        gate.release();
+        worker.join();
+        t.join();
+    }
+
+    @Test
+    void aSignalPendingBeforeTheWaitRunsAtItsStart() throws Exception {
+        IllegalStateException mine = new IllegalStateException("pending");
+        Signals.signal(Signals.SIGUSR1, raising(mine));
+        NativeThread.startJoinableThread(() -> NativeThread.interruptMain(Signals.SIGUSR1)).join();
+        assertTrue(ranIn.isEmpty());  // pending, not run in the other thread
+        NativeLock lock = new NativeLock();
+        lock.acquire();
+        assertSame(mine, assertThrows(IllegalStateException.class, () -> lock.acquire(60.0)));
+        lock.release();
+    }
+
+    @Test
+    void checkSignalsRunsPendingHandlersOnlyInMain() throws Exception {
+        AtomicInteger runs = new AtomicInteger();
+        Signals.signal(Signals.SIGUSR1, signum -> {
+            ranIn.add(Thread.currentThread());
+            runs.incrementAndGet();
+        });
+        NativeThread.startJoinableThread(() -> {
+            NativeThread.interruptMain(Signals.SIGUSR1);
+            Signals.checkSignals();  // not the main thread: nothing
+        }).join();
+        assertEquals(0, runs.get());
+        Signals.checkSignals();
+        assertEquals(1, runs.get());
+        Signals.checkSignals();
+        assertEquals(1, runs.get());
+    }
+
+    @Test
+    void pendingHandlersRunInSignalNumberOrder() throws Exception {
+        List<Integer> order = new CopyOnWriteArrayList<>();
+        Signals.signal(Signals.SIGTERM, signum -> order.add(signum));
+        Signals.signal(Signals.SIGUSR1, signum -> order.add(signum));
+        NativeThread.startJoinableThread(() -> {
+            NativeThread.interruptMain(Signals.SIGTERM);
+            NativeThread.interruptMain(Signals.SIGUSR1);
+        }).join();
+        Signals.checkSignals();
+        assertEquals(Math.min(Signals.SIGTERM, Signals.SIGUSR1), order.get(0).intValue());
+        assertEquals(2, order.size());
+    }
+
+    @Test
+    void otherThreadsWaitsAreNotInterrupted() throws Exception {
+        NativeLock lock = new NativeLock();
+        lock.acquire();
+        boolean[] got = new boolean[1];
+        ThreadHandle waiter = NativeThread.startJoinableThread(() -> got[0] = lock.acquire(0.3));
+        Signals.signal(Signals.SIGUSR1, signum -> ranIn.add(Thread.currentThread()));
+        NativeThread.startJoinableThread(() -> NativeThread.interruptMain(Signals.SIGUSR1)).join();
+        waiter.join();
+        assertFalse(got[0]);
+        Signals.checkSignals();
+        assertEquals(1, ranIn.size());
+        lock.release();
+    }
+}
