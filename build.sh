@@ -42,7 +42,13 @@ case "$cmd" in
     bench)
         shift
         "${MVN[@]}" -Pbench clean package -DskipTests
-        bench/run.sh "$@"
+        java_home=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")}
+        mkdir -p target/bench
+        cc -O2 -shared -fPIC -I"$java_home/include" -I"$java_home/include/linux" \
+            -o target/bench/libanchors.so src/jmh/c/anchors.c
+        java -Dbench.anchors="$PWD/target/bench/libanchors.so" \
+            -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" \
+            io.github.nativethread.bench.BenchMain "$@"
         ;;
     sanitize)
         command -v cmake >/dev/null || { echo "sanitize needs cmake on PATH" >&2; exit 1; }

@@ -126,11 +126,14 @@ JNIEXPORT jstring FN(libraryPath)(JNIEnv *env, jclass cls)
 
 /* ---- threads ----------------------------------------------------------------------------- */
 
+/* Owned by the new thread once nt_thread_start() has returned NT_OK: it frees it when it ends,
+ * possibly before the starter looks again, so what the starter needs goes through `java_ident`,
+ * which points into the starter's frame and is written before nt_thread_start() returns. */
 typedef struct java_start {
     jobject runnable;  /* global reference */
     jboolean daemon;
     jint attach_result;
-    jlong java_ident;
+    jlong *java_ident;
 } java_start;
 
 /* In the new thread: attach it to the JVM and learn its java.lang.Thread id. */
@@ -143,8 +146,8 @@ static int attach(void *arg)
                                  : (*vm)->AttachCurrentThread(vm, (void **)&env, &args);
     if (s->attach_result != JNI_OK) return 1;
     jobject thread = (*env)->CallStaticObjectMethod(env, thread_class, thread_current);
-    s->java_ident = thread ? (*env)->CallLongMethod(env, thread, thread_get_id) : 0;
-    if ((*env)->ExceptionCheck(env) || !s->java_ident) {
+    *s->java_ident = thread ? (*env)->CallLongMethod(env, thread, thread_get_id) : 0;
+    if ((*env)->ExceptionCheck(env) || !*s->java_ident) {
         (*env)->ExceptionClear(env);
         (*vm)->DetachCurrentThread(vm);
         return 1;
@@ -177,14 +180,16 @@ JNIEXPORT void FN(startThread)(JNIEnv *env, jclass cls, jobject runnable, jlong 
         if (!(*env)->ExceptionCheck(env)) throw_oom(env, "nativethread: no memory to start a thread");
         return;
     }
+    jlong java_ident = 0;
     s->runnable = (*env)->NewGlobalRef(env, runnable);
     s->daemon = daemon;
+    s->java_ident = &java_ident;
     nt_thread_options options = {(size_t)stack_size, c_name, 1};
     nt_thread thread;
     int rc = s->runnable ? nt_thread_start(&options, attach, run_java, s, &thread) : NT_E_INIT;
     free(c_name);
     if (rc == NT_OK) {
-        jlong ids[] = {s->java_ident, (jlong)thread.native_id};
+        jlong ids[] = {java_ident, (jlong)thread.native_id};
         (*env)->SetLongArrayRegion(env, out, 0, 2, ids);
         return;
     }

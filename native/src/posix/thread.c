@@ -293,6 +293,7 @@ static void *thread_main(void *p)
     if (s->name) nt_thread_set_name(s->name);
     int failed = s->init && s->init(arg) != 0;
     pthread_mutex_lock(&s->mutex);
+    rec->thread = pthread_self();  /* not pthread_create's output: this thread may end first */
     s->ident = nt_thread_ident();
     s->native_id = nt_thread_native_id();
     s->state = failed ? 2 : 1;
@@ -325,7 +326,8 @@ int nt_thread_start(const nt_thread_options *options, nt_init_fn init, nt_run_fn
     if (options->stack_size) rc = map_stack(rec, &attr, options->stack_size);
 
     start s = {init, run, arg, options->name, rec, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0};
-    if (!rc) rc = pthread_create(&rec->thread, &attr, thread_main, &s);
+    pthread_t thread;
+    if (!rc) rc = pthread_create(&thread, &attr, thread_main, &s);
     pthread_attr_destroy(&attr);
     if (rc) {
         if (rec->stack) munmap(rec->stack, rec->stack_len);

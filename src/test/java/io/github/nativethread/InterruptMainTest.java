@@ -66,6 +66,14 @@ class InterruptMainTest {
         });
     }
 
+    /** Runs {@code body} in a java.lang.Thread and joins it with Thread.join(), which (unlike a
+     *  library wait) is no checkpoint: pending handlers stay pending. */
+    private static void inJavaThread(Runnable body) throws InterruptedException {
+        Thread t = new Thread(body);
+        t.start();
+        t.join();
+    }
+
     @Test
     void initialTable() {
         assertSame(Signals.DEFAULT_INT_HANDLER, savedInt);
@@ -227,7 +235,7 @@ class InterruptMainTest {
     void aSignalPendingBeforeTheWaitRunsAtItsStart() throws Exception {
         IllegalStateException mine = new IllegalStateException("pending");
         Signals.signal(Signals.SIGUSR1, raising(mine));
-        NativeThread.startJoinableThread(() -> NativeThread.interruptMain(Signals.SIGUSR1)).join();
+        inJavaThread(() -> NativeThread.interruptMain(Signals.SIGUSR1));
         assertTrue(ranIn.isEmpty());  // pending, not run in the other thread
         NativeLock lock = new NativeLock();
         lock.acquire();
@@ -242,10 +250,10 @@ class InterruptMainTest {
             ranIn.add(Thread.currentThread());
             runs.incrementAndGet();
         });
-        NativeThread.startJoinableThread(() -> {
+        inJavaThread(() -> {
             NativeThread.interruptMain(Signals.SIGUSR1);
             Signals.checkSignals();  // not the main thread: nothing
-        }).join();
+        });
         assertEquals(0, runs.get());
         Signals.checkSignals();
         assertEquals(1, runs.get());
@@ -258,10 +266,10 @@ class InterruptMainTest {
         List<Integer> order = new CopyOnWriteArrayList<>();
         Signals.signal(Signals.SIGTERM, signum -> order.add(signum));
         Signals.signal(Signals.SIGUSR1, signum -> order.add(signum));
-        NativeThread.startJoinableThread(() -> {
+        inJavaThread(() -> {
             NativeThread.interruptMain(Signals.SIGTERM);
             NativeThread.interruptMain(Signals.SIGUSR1);
-        }).join();
+        });
         Signals.checkSignals();
         assertEquals(Math.min(Signals.SIGTERM, Signals.SIGUSR1), order.get(0).intValue());
         assertEquals(2, order.size());
@@ -274,7 +282,7 @@ class InterruptMainTest {
         boolean[] got = new boolean[1];
         ThreadHandle waiter = NativeThread.startJoinableThread(() -> got[0] = lock.acquire(0.3));
         Signals.signal(Signals.SIGUSR1, signum -> ranIn.add(Thread.currentThread()));
-        NativeThread.startJoinableThread(() -> NativeThread.interruptMain(Signals.SIGUSR1)).join();
+        inJavaThread(() -> NativeThread.interruptMain(Signals.SIGUSR1));
         waiter.join();
         assertFalse(got[0]);
         Signals.checkSignals();

@@ -1,0 +1,67 @@
+package io.github.nativethread.bench;
+
+import io.github.nativethread.NativeLock;
+import io.github.nativethread.NativeRLock;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.locks.ReentrantLock;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.State;
+
+/** An uncontended acquire+release pair, by lock kind. */
+@State(Scope.Benchmark)
+public class LockBench {
+    final NativeLock nativeLock = new NativeLock();
+    final NativeRLock nativeRLock = new NativeRLock();
+    final ReentrantLock reentrantLock = new ReentrantLock();
+    final Semaphore semaphore = new Semaphore(1);
+    final Object monitor = new Object();
+    int counter;
+
+    @Benchmark
+    public int nativeLock() {
+        nativeLock.acquire();
+        try {
+            return ++counter;
+        } finally {
+            nativeLock.release();
+        }
+    }
+
+    @Benchmark
+    public int nativeRLock() {
+        nativeRLock.acquire();
+        try {
+            return ++counter;
+        } finally {
+            nativeRLock.release();
+        }
+    }
+
+    @Benchmark
+    public int reentrantLock() {
+        reentrantLock.lock();
+        try {
+            return ++counter;
+        } finally {
+            reentrantLock.unlock();
+        }
+    }
+
+    @Benchmark
+    public int semaphore() throws InterruptedException {
+        semaphore.acquire();
+        try {
+            return ++counter;
+        } finally {
+            semaphore.release();
+        }
+    }
+
+    @Benchmark
+    public int synchronizedBlock() {
+        synchronized (monitor) {
+            return ++counter;
+        }
+    }
+}
