@@ -9,7 +9,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.results.RunResult;
@@ -23,16 +22,14 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * result beside its anchor. Usage: BenchMain [benchmark regex].
  */
 public final class BenchMain {
-    /** benchmark → the anchor it is compared with. */
+    /** benchmark, then the anchors it is compared with. */
     private static final String[][] ANCHORS = {
         {"LockBench.nativeLock", "LockBench.reentrantLock"},
         {"LockBench.nativeRLock", "LockBench.reentrantLock"},
         {"LockBench.semaphore", "LockBench.reentrantLock"},
         {"LockBench.synchronizedBlock", "LockBench.reentrantLock"},
-        {"IdBench.getNativeId", "IdBench.jnaGettid"},
+        {"IdBench.getNativeId", "IdBench.jnaGettid", "IdBench.jniGettid", "IdBench.jniNoop"},
         {"IdBench.jniGettid", "IdBench.jnaGettid"},
-        {"IdBench.jniNoop", "IdBench.jnaGettid"},
-        {"IdBench.getIdent", "IdBench.jnaGettid"},
         {"ThreadBench.nativeThread", "ThreadBench.javaThread"},
     };
 
@@ -41,7 +38,7 @@ public final class BenchMain {
     public static void main(String[] args) throws Exception {
         String include = args.length > 0 ? args[0] : "io.github.nativethread.bench.*Bench.*";
         ChainedOptionsBuilder options = new OptionsBuilder().include(include)
-                .mode(Mode.AverageTime).timeUnit(TimeUnit.NANOSECONDS)
+                .mode(Mode.AverageTime)
                 .forks(1).warmupIterations(3).warmupTime(TimeValue.seconds(1))
                 .measurementIterations(5).measurementTime(TimeValue.seconds(1))
                 .jvmArgsAppend("-Dbench.anchors=" + System.getProperty("bench.anchors"));
@@ -66,10 +63,13 @@ public final class BenchMain {
         names.sort(null);
         for (String name : names) {
             double[] s = scores.get(name);
-            String ratio = "";
+            StringBuilder ratio = new StringBuilder();
             for (String[] a : ANCHORS) {
-                if (a[0].equals(name) && scores.containsKey(a[1])) {
-                    ratio = String.format("%.2fx %s", s[0] / scores.get(a[1])[0], a[1]);
+                if (!a[0].equals(name)) continue;
+                for (int i = 1; i < a.length; i++) {
+                    if (!scores.containsKey(a[i])) continue;
+                    if (ratio.length() > 0) ratio.append(", ");
+                    ratio.append(String.format("%.2fx %s", s[0] / scores.get(a[i])[0], a[i].replaceFirst(".*\\.", "")));
                 }
             }
             System.out.printf("%-30s %12.3f %10.3f %-9s  %s%n", name, s[0], s[1], units.get(name), ratio);

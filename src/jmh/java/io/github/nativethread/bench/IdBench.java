@@ -1,9 +1,12 @@
 package io.github.nativethread.bench;
 
 import io.github.nativethread.NativeThread;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
 
 /** The calling thread's kernel id, by way of lookup. */
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class IdBench {
     @Benchmark
     public long getNativeId() {

@@ -3,13 +3,16 @@ package io.github.nativethread.bench;
 import io.github.nativethread.NativeLock;
 import io.github.nativethread.NativeRLock;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
 
 /** An uncontended acquire+release pair, by lock kind. */
 @State(Scope.Benchmark)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class LockBench {
     final NativeLock nativeLock = new NativeLock();
     final NativeRLock nativeRLock = new NativeRLock();
