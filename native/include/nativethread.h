@@ -30,7 +30,9 @@ enum {
 /* ---- facts about the platform ------------------------------------------------------------ */
 
 typedef struct nt_platform {
-    size_t page_size;        /* thread stacks are rounded up to a multiple of this */
+    size_t page_size;        /* the virtual memory page size */
+    size_t stack_unit;       /* thread stacks are rounded up to a multiple of this: the page size,
+                                the allocation granularity (64 KiB) on Windows */
     size_t min_stack;        /* smallest stack the OS thread library accepts (PTHREAD_STACK_MIN) */
     size_t name_max;         /* longest OS thread name, in bytes, without the terminating NUL */
     double timeout_max;      /* largest lock timeout in seconds that the wait primitives can honour */
@@ -54,7 +56,7 @@ const char *nt_strerror(int code, char *buf, size_t len);
 /* ---- threads ----------------------------------------------------------------------------- */
 
 typedef struct nt_thread_options {
-    size_t stack_size;  /* 0: platform default; else rounded up to the page size */
+    size_t stack_size;  /* 0: platform default; else rounded up to nt_platform.stack_unit */
     const char *name;   /* UTF-8 OS name, truncated to name_max at a character boundary; NULL: none */
     int detached;       /* nonzero: nothing may join it; its resources are released after it ends */
 } nt_thread_options;

@@ -2,9 +2,11 @@
  * parking_lot.c, and WebKit's WTF::ParkingLot), wakers, and error text. */
 #include "platform.h"
 
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define SPIN_LIMIT 40   /* yields before parking; CPython's MAX_SPIN_COUNT */
 #define BUCKETS 257     /* a prime, so that addresses spread */
@@ -264,6 +266,43 @@ void nt_waker_wake(nt_waker *waker)
         nt_mutex_unlock(&p->mutex);
     }
     nt_mutex_unlock(&waker->mutex);
+}
+
+void nt_utf8_truncate(char *dst, const char *src, size_t max)
+{
+    size_t n = strlen(src);
+    if (n > max) {
+        n = max;
+        while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80) n--;  /* a continuation byte */
+    }
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+/* The signals <signal.h> defines here; C has six, POSIX and Windows add their own. */
+int nt_signal_number(const char *name)
+{
+    static const struct { const char *name; int number; } signals[] = {
+        {"SIGABRT", SIGABRT}, {"SIGFPE", SIGFPE}, {"SIGILL", SIGILL}, {"SIGINT", SIGINT},
+        {"SIGSEGV", SIGSEGV}, {"SIGTERM", SIGTERM},
+#ifdef SIGBREAK
+        {"SIGBREAK", SIGBREAK},
+#endif
+#ifndef _WIN32
+        {"SIGALRM", SIGALRM}, {"SIGBUS", SIGBUS}, {"SIGCHLD", SIGCHLD}, {"SIGCONT", SIGCONT},
+        {"SIGHUP", SIGHUP}, {"SIGKILL", SIGKILL}, {"SIGPIPE", SIGPIPE}, {"SIGPROF", SIGPROF},
+        {"SIGQUIT", SIGQUIT}, {"SIGSTOP", SIGSTOP}, {"SIGSYS", SIGSYS}, {"SIGTRAP", SIGTRAP},
+        {"SIGTSTP", SIGTSTP}, {"SIGTTIN", SIGTTIN}, {"SIGTTOU", SIGTTOU}, {"SIGURG", SIGURG},
+        {"SIGUSR1", SIGUSR1}, {"SIGUSR2", SIGUSR2}, {"SIGVTALRM", SIGVTALRM}, {"SIGWINCH", SIGWINCH},
+        {"SIGXCPU", SIGXCPU}, {"SIGXFSZ", SIGXFSZ}, {"SIGIO", SIGIO},
+#endif
+#ifdef SIGPWR
+        {"SIGPWR", SIGPWR},
+#endif
+    };
+    for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++)
+        if (strcmp(signals[i].name, name) == 0) return signals[i].number;
+    return -1;
 }
 
 const char *nt_strerror(int code, char *buf, size_t len)

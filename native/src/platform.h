@@ -32,6 +32,8 @@ void nt_cond_wait_until(nt_cond *cond, nt_mutex *mutex, uint64_t deadline_ns);
 uint64_t nt_monotonic_ns(void);
 /* Gives the CPU to another thread while spinning. */
 void nt_yield(void);
+/* Copies at most `max` bytes of UTF-8 `src` into `dst` (max + 1 bytes), never splitting a character. */
+void nt_utf8_truncate(char *dst, const char *src, size_t max);
 /* Description of an OS error number (errno / GetLastError()). */
 void nt_os_strerror(int code, char *buf, size_t len);
 

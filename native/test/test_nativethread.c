@@ -112,10 +112,17 @@ static void test_thread_facts(void)
         CHECK(f.ident == t.ident && f.ident != 0);
         CHECK(f.native_id == t.native_id && f.native_id == f.independent_id);
         CHECK(f.native_id != nt_thread_native_id());
-        /* exactly what was asked, rounded up to the page size */
+        /* exactly what was asked, rounded up to the stack unit */
         nt_platform p;
         nt_platform_get(&p);
-        CHECK(f.stack == (sizes[i] + p.page_size - 1) / p.page_size * p.page_size);
+        size_t expected = (sizes[i] + p.stack_unit - 1) / p.stack_unit * p.stack_unit;
+#ifdef _WIN32
+        /* Wine (unlike Windows) never reserves less than 1 MiB for a thread stack */
+        if (GetProcAddress(GetModuleHandleA("ntdll.dll"), "wine_get_version") && expected < 1024 * 1024)
+            expected = 1024 * 1024;
+#endif
+        if (f.stack != expected) fprintf(stderr, "stack %zu for %zu, expected %zu\n", f.stack, sizes[i], expected);
+        CHECK(f.stack == expected);
     }
     CHECK(nt_thread_native_id() == nt_thread_native_id());
 }
@@ -188,7 +195,7 @@ static void test_thread_errors(void)
     nt_thread t;
     int ran = 0;
     int rc = nt_thread_start(&o, NULL, must_not_run, &ran, &t);
-    CHECK(rc > 0);
+    CHECK(rc > 0 || rc == NT_E_TOO_BIG);  /* an OS error, or beyond what the OS call takes */
     char buf[128];
     CHECK(strlen(nt_strerror(rc, buf, sizeof buf)) > 0);
     o.stack_size = SIZE_MAX - 10;

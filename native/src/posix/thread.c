@@ -6,7 +6,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <sched.h>
-#include <signal.h>
+#include <signal.h>  /* NSIG */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,34 +104,12 @@ static size_t page_size(void)
 void nt_platform_get(nt_platform *out)
 {
     out->page_size = page_size();
+    out->stack_unit = out->page_size;
     out->min_stack = PTHREAD_STACK_MIN;
     out->name_max = NAME_MAX_BYTES;
     out->timeout_max = 9223372036.0;  /* whole seconds of INT64_MAX nanoseconds */
     out->hotspot_stack_base = HOTSPOT_STACK_BASE;
     out->nsig = NSIG;
-}
-
-int nt_signal_number(const char *name)
-{
-    static const struct { const char *name; int number; } signals[] = {
-        {"SIGABRT", SIGABRT}, {"SIGALRM", SIGALRM}, {"SIGBUS", SIGBUS}, {"SIGCHLD", SIGCHLD},
-        {"SIGCONT", SIGCONT}, {"SIGFPE", SIGFPE}, {"SIGHUP", SIGHUP}, {"SIGILL", SIGILL},
-        {"SIGINT", SIGINT}, {"SIGKILL", SIGKILL}, {"SIGPIPE", SIGPIPE}, {"SIGPROF", SIGPROF},
-        {"SIGQUIT", SIGQUIT}, {"SIGSEGV", SIGSEGV}, {"SIGSTOP", SIGSTOP}, {"SIGSYS", SIGSYS},
-        {"SIGTERM", SIGTERM}, {"SIGTRAP", SIGTRAP}, {"SIGTSTP", SIGTSTP}, {"SIGTTIN", SIGTTIN},
-        {"SIGTTOU", SIGTTOU}, {"SIGURG", SIGURG}, {"SIGUSR1", SIGUSR1}, {"SIGUSR2", SIGUSR2},
-        {"SIGVTALRM", SIGVTALRM}, {"SIGWINCH", SIGWINCH}, {"SIGXCPU", SIGXCPU}, {"SIGXFSZ", SIGXFSZ},
-        {"SIGIO", SIGIO},
-#ifdef SIGPWR
-        {"SIGPWR", SIGPWR},
-#endif
-#ifdef SIGBREAK
-        {"SIGBREAK", SIGBREAK},
-#endif
-    };
-    for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++)
-        if (strcmp(signals[i].name, name) == 0) return signals[i].number;
-    return -1;
 }
 
 const char *nt_library_path(char *buf, size_t len)
@@ -146,22 +124,10 @@ const char *nt_library_path(char *buf, size_t len)
 
 /* ---- names ------------------------------------------------------------------------------- */
 
-/* Copies at most `max` bytes of UTF-8 `src`, never splitting a character. */
-static void copy_utf8(char *dst, const char *src, size_t max)
-{
-    size_t n = strlen(src);
-    if (n > max) {
-        n = max;
-        while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80) n--;
-    }
-    memcpy(dst, src, n);
-    dst[n] = '\0';
-}
-
 int nt_thread_set_name(const char *name)
 {
     char truncated[NAME_MAX_BYTES + 1];
-    copy_utf8(truncated, name, NAME_MAX_BYTES);
+    nt_utf8_truncate(truncated, name, NAME_MAX_BYTES);
 #ifdef __APPLE__
     return pthread_setname_np(truncated);
 #else

@@ -1,0 +1,205 @@
+/* Win32 implementation: threads, names, stacks, clock, platform facts. */
+#ifndef _WIN32_WINNT
+#define _WIN32_WINNT 0x0602  /* Windows 8: GetCurrentThreadStackLimits */
+#endif
+#include "../platform.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <process.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NAME_MAX_BYTES 255  /* SetThreadDescription takes any length; keep names readable */
+
+/* HotSpot's floor for Java thread stacks on Windows x64 before the guard and shadow zones
+ * (os_windows.cpp, os::init_2: (4 * BytesPerWord + 2) * 4K with C2). */
+#define HOTSPOT_STACK_BASE ((4 * 8 + 2) * 4 * 1024)
+
+/* ---- platform primitives for common.c ---------------------------------------------------- */
+
+void nt_mutex_init(nt_mutex *mutex) { InitializeSRWLock(mutex); }
+void nt_mutex_lock(nt_mutex *mutex) { AcquireSRWLockExclusive(mutex); }
+void nt_mutex_unlock(nt_mutex *mutex) { ReleaseSRWLockExclusive(mutex); }
+void nt_cond_init(nt_cond *cond) { InitializeConditionVariable(cond); }
+void nt_cond_signal(nt_cond *cond) { WakeConditionVariable(cond); }
+void nt_yield(void) { SwitchToThread(); }
+
+/* QueryPerformanceCounter: the clock of System.nanoTime() on Windows. */
+uint64_t nt_monotonic_ns(void)
+{
+    static LONGLONG frequency;
+    LARGE_INTEGER now;
+    if (!frequency) {
+        LARGE_INTEGER f;
+        QueryPerformanceFrequency(&f);
+        frequency = f.QuadPart;
+    }
+    QueryPerformanceCounter(&now);
+    LONGLONG seconds = now.QuadPart / frequency, rest = now.QuadPart % frequency;
+    return (uint64_t)seconds * 1000000000u + (uint64_t)(rest * 1000000000 / frequency);
+}
+
+void nt_cond_wait_until(nt_cond *cond, nt_mutex *mutex, uint64_t deadline_ns)
+{
+    DWORD ms = INFINITE;
+    if (deadline_ns != NT_NO_DEADLINE) {
+        uint64_t now = nt_monotonic_ns();
+        if (now >= deadline_ns) return;
+        uint64_t left = (deadline_ns - now + 999999) / 1000000;  /* round up: never early */
+        ms = left >= INFINITE ? INFINITE - 1 : (DWORD)left;
+    }
+    SleepConditionVariableSRW(cond, mutex, ms, 0);
+}
+
+void nt_os_strerror(int code, char *buf, size_t len)
+{
+    DWORD n = FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL,
+                             (DWORD)code, 0, buf, (DWORD)len, NULL);
+    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r' || buf[n - 1] == '.')) buf[--n] = '\0';
+    if (n == 0) snprintf(buf, len, "Windows error %d", code);
+}
+
+/* ---- platform facts ---------------------------------------------------------------------- */
+
+void nt_platform_get(nt_platform *out)
+{
+    SYSTEM_INFO info;
+    GetSystemInfo(&info);
+    out->page_size = info.dwPageSize;
+    out->stack_unit = info.dwAllocationGranularity;  /* stacks are reserved in these units */
+    out->min_stack = info.dwAllocationGranularity;
+    out->name_max = NAME_MAX_BYTES;
+    out->timeout_max = 4294967.0;  /* whole seconds of the largest finite millisecond wait */
+    out->hotspot_stack_base = HOTSPOT_STACK_BASE;
+    out->nsig = NSIG;
+}
+
+const char *nt_library_path(char *buf, size_t len)
+{
+    HMODULE module;
+    if (!GetModuleHandleExA(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS | GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT,
+                            (LPCSTR)(void *)&nt_platform_get, &module) ||
+        !GetModuleFileNameA(module, buf, (DWORD)len))
+        snprintf(buf, len, "unknown");
+    return buf;
+}
+
+/* ---- names: SetThreadDescription (Windows 10 1607+), else only remembered here ------------ */
+
+typedef HRESULT(WINAPI *set_description_fn)(HANDLE, PCWSTR);
+typedef HRESULT(WINAPI *get_description_fn)(HANDLE, PWSTR *);
+
+static _Thread_local char last_name[NAME_MAX_BYTES + 1];
+
+static FARPROC kernel32(const char *name)
+{
+    HMODULE k = GetModuleHandleA("kernel32.dll");
+    return k ? GetProcAddress(k, name) : NULL;
+}
+
+int nt_thread_set_name(const char *name)
+{
+    nt_utf8_truncate(last_name, name, NAME_MAX_BYTES);
+    set_description_fn set = (set_description_fn)(void (*)(void))kernel32("SetThreadDescription");
+    if (!set) return NT_OK;
+    WCHAR wide[NAME_MAX_BYTES + 1];
+    if (!MultiByteToWideChar(CP_UTF8, 0, last_name, -1, wide, NAME_MAX_BYTES + 1)) return (int)GetLastError();
+    HRESULT hr = set(GetCurrentThread(), wide);
+    return FAILED(hr) ? (int)(hr & 0xFFFF) : NT_OK;
+}
+
+int nt_thread_get_name(char *buf, size_t len)
+{
+    get_description_fn get = (get_description_fn)(void (*)(void))kernel32("GetThreadDescription");
+    PWSTR wide = NULL;
+    if (get && SUCCEEDED(get(GetCurrentThread(), &wide)) && wide) {
+        int n = WideCharToMultiByte(CP_UTF8, 0, wide, -1, buf, (int)len, NULL, NULL);
+        LocalFree(wide);
+        if (n > 0) return NT_OK;
+    }
+    snprintf(buf, len, "%s", last_name);
+    return NT_OK;
+}
+
+/* ---- identity and stack ------------------------------------------------------------------ */
+
+uint64_t nt_thread_ident(void) { return GetCurrentThreadId(); }
+uint64_t nt_thread_native_id(void) { return GetCurrentThreadId(); }
+
+size_t nt_thread_stack_size(void)
+{
+    ULONG_PTR low, high;
+    GetCurrentThreadStackLimits(&low, &high);
+    return (size_t)(high - low);
+}
+
+/* ---- threads ----------------------------------------------------------------------------- */
+
+typedef struct start {
+    nt_init_fn init;
+    nt_run_fn run;
+    void *arg;
+    const char *name;
+    SRWLOCK lock;
+    CONDITION_VARIABLE cond;
+    int state;  /* 0: starting, 1: init done, 2: init failed */
+} start;
+
+static unsigned __stdcall thread_main(void *p)
+{
+    start *s = p;  /* lives on the starter's stack until state != 0 is seen */
+    nt_run_fn run = s->run;
+    void *arg = s->arg;
+    if (s->name) nt_thread_set_name(s->name);
+    int failed = s->init && s->init(arg) != 0;
+    AcquireSRWLockExclusive(&s->lock);
+    s->state = failed ? 2 : 1;
+    WakeConditionVariable(&s->cond);
+    ReleaseSRWLockExclusive(&s->lock);
+    if (!failed) run(arg);
+    return 0;
+}
+
+int nt_thread_start(const nt_thread_options *options, nt_init_fn init, nt_run_fn run, void *arg,
+                    nt_thread *out)
+{
+    size_t size = options->stack_size;
+    if (size) {
+        nt_platform p;
+        nt_platform_get(&p);
+        if (size > (size_t)UINT_MAX - p.stack_unit) return NT_E_TOO_BIG;  /* _beginthreadex takes 32 bits */
+        size = (size + p.stack_unit - 1) / p.stack_unit * p.stack_unit;
+    }
+    start s = {init, run, arg, options->name, SRWLOCK_INIT, CONDITION_VARIABLE_INIT, 0};
+    unsigned id;
+    /* the reservation is the whole stack, exactly (rounded by the OS to its granularity) */
+    HANDLE thread = (HANDLE)_beginthreadex(NULL, (unsigned)size, thread_main, &s,
+                                           STACK_SIZE_PARAM_IS_A_RESERVATION, &id);
+    if (!thread) return errno == EAGAIN ? ERROR_NOT_ENOUGH_MEMORY : (int)GetLastError();
+
+    AcquireSRWLockExclusive(&s.lock);
+    while (s.state == 0) SleepConditionVariableSRW(&s.cond, &s.lock, INFINITE, 0);
+    ReleaseSRWLockExclusive(&s.lock);
+
+    if (s.state == 2 || options->detached) {
+        if (s.state == 2) WaitForSingleObject(thread, INFINITE);
+        CloseHandle(thread);
+        if (s.state == 2) return NT_E_INIT;
+    }
+    out->ident = id;
+    out->native_id = id;
+    out->handle = options->detached ? NULL : thread;
+    return NT_OK;
+}
+
+int nt_thread_join(nt_thread *thread)
+{
+    if (!thread->handle) return ERROR_INVALID_HANDLE;
+    if (WaitForSingleObject(thread->handle, INFINITE) != WAIT_OBJECT_0) return (int)GetLastError();
+    CloseHandle(thread->handle);
+    thread->handle = NULL;
+    return NT_OK;
+}
