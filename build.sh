@@ -62,7 +62,7 @@ cross_tools() {
 # Cross-builds the library (and the C tests) for one toolchain of native/cmake/.
 cross_build() {
     local toolchain=$1 natives=$2
-    cmake -S . -B "target/cross/$toolchain" -DCMAKE_TOOLCHAIN_FILE="native/cmake/$toolchain.cmake" \
+    cmake --no-warn-unused-cli -S . -B "target/cross/$toolchain" -DCMAKE_TOOLCHAIN_FILE="native/cmake/$toolchain.cmake" \
         -DCMAKE_BUILD_TYPE=Release -DJAVA_HOME="$(host_java_home)" -DZIG="$ZIG" \
         -DNT_OUTPUT_DIR="$natives" >/dev/null
     cmake --build "target/cross/$toolchain" -- -s >/dev/null
