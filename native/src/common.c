@@ -38,11 +38,7 @@ static bucket buckets[BUCKETS];
 static atomic_int buckets_ready;
 static nt_mutex buckets_init_mutex = NT_MUTEX_INIT;
 
-#if defined(_MSC_VER)
-static __declspec(thread) parker self;
-#else
-static _Thread_local parker self;
-#endif
+static NT_THREAD_LOCAL parker self;
 
 #define WORD(l) ((_Atomic uint32_t *)(l))
 

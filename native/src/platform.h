@@ -17,6 +17,12 @@ typedef pthread_cond_t nt_cond;
 #define NT_MUTEX_INIT PTHREAD_MUTEX_INITIALIZER
 #endif
 
+#ifdef _MSC_VER
+#define NT_THREAD_LOCAL __declspec(thread)
+#else
+#define NT_THREAD_LOCAL _Thread_local
+#endif
+
 #define NT_NO_DEADLINE UINT64_MAX
 
 void nt_mutex_init(nt_mutex *mutex);

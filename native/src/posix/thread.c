@@ -152,7 +152,7 @@ uint64_t nt_thread_ident(void)
 
 uint64_t nt_thread_native_id(void)
 {
-    static _Thread_local uint64_t cached;
+    static NT_THREAD_LOCAL uint64_t cached;
     if (!cached) {
 #ifdef __APPLE__
         pthread_threadid_np(NULL, &cached);

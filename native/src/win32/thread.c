@@ -92,7 +92,7 @@ const char *nt_library_path(char *buf, size_t len)
 typedef HRESULT(WINAPI *set_description_fn)(HANDLE, PCWSTR);
 typedef HRESULT(WINAPI *get_description_fn)(HANDLE, PWSTR *);
 
-static _Thread_local char last_name[NAME_MAX_BYTES + 1];
+static NT_THREAD_LOCAL char last_name[NAME_MAX_BYTES + 1];
 
 static FARPROC kernel32(const char *name)
 {
