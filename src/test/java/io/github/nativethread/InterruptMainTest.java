@@ -21,7 +21,9 @@ import org.junit.jupiter.api.condition.OS;
  * the tests in the JVM's main thread, which is the library's main thread.
  */
 class InterruptMainTest {
-    private Signals.SignalHandler savedInt, savedTerm, savedUsr1;
+    /** A signal besides SIGINT and SIGTERM that every platform has. */
+    static final int OTHER = Signals.SIGUSR1 > 0 ? Signals.SIGUSR1 : Signals.SIGABRT;
+    private Signals.SignalHandler savedInt, savedTerm, savedOther;
     /** Threads a handler ran in. */
     private final List<Thread> ranIn = new CopyOnWriteArrayList<>();
 
@@ -30,7 +32,7 @@ class InterruptMainTest {
         assertEquals("main", Thread.currentThread().getName());
         savedInt = Signals.getSignal(Signals.SIGINT);
         savedTerm = Signals.getSignal(Signals.SIGTERM);
-        savedUsr1 = Signals.getSignal(Signals.SIGUSR1);
+        savedOther = Signals.getSignal(OTHER);
     }
 
     @AfterEach
@@ -42,7 +44,7 @@ class InterruptMainTest {
         }
         Signals.signal(Signals.SIGINT, savedInt);
         Signals.signal(Signals.SIGTERM, savedTerm);
-        Signals.signal(Signals.SIGUSR1, savedUsr1);
+        Signals.signal(OTHER, savedOther);
         for (Thread t : ranIn) assertSame(Thread.currentThread(), t, "a handler ran off the main thread");
     }
 
@@ -97,9 +99,9 @@ class InterruptMainTest {
     @Test
     void signalReturnsThePreviousHandler() {
         Signals.SignalHandler mine = signum -> {};
-        assertSame(Signals.SIG_DFL, Signals.signal(Signals.SIGUSR1, mine));
-        assertSame(mine, Signals.signal(Signals.SIGUSR1, Signals.SIG_IGN));
-        assertSame(Signals.SIG_IGN, Signals.getSignal(Signals.SIGUSR1));
+        assertSame(Signals.SIG_DFL, Signals.signal(OTHER, mine));
+        assertSame(mine, Signals.signal(OTHER, Signals.SIG_IGN));
+        assertSame(Signals.SIG_IGN, Signals.getSignal(OTHER));
     }
 
     @Test
@@ -143,10 +145,10 @@ class InterruptMainTest {
     @Test
     void aRaisingHandlerEndsABlockedAcquireEarly() throws Exception {
         IllegalStateException mine = new IllegalStateException("stop");
-        Signals.signal(Signals.SIGUSR1, raising(mine));
+        Signals.signal(OTHER, raising(mine));
         NativeLock lock = new NativeLock();
         lock.acquire();
-        ThreadHandle t = whenMainBlocks(() -> NativeThread.interruptMain(Signals.SIGUSR1));
+        ThreadHandle t = whenMainBlocks(() -> NativeThread.interruptMain(OTHER));
         long t0 = System.nanoTime();
         assertSame(mine, assertThrows(IllegalStateException.class, () -> lock.acquire(60.0)));
         assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(30));
@@ -157,14 +159,14 @@ class InterruptMainTest {
     @Test
     void aReturningHandlerLetsTheAcquireGoOn() throws Exception {
         AtomicInteger runs = new AtomicInteger();
-        Signals.signal(Signals.SIGUSR1, signum -> {
+        Signals.signal(OTHER, signum -> {
             ranIn.add(Thread.currentThread());
             runs.incrementAndGet();
         });
         NativeLock lock = new NativeLock();
         lock.acquire();
         ThreadHandle t = whenMainBlocks(() -> {
-            NativeThread.interruptMain(Signals.SIGUSR1);
+            NativeThread.interruptMain(OTHER);
             // the handler runs in main, which then waits again; release once it has run
             while (runs.get() == 0) Thread.onSpinWait();
             lock.release();
@@ -178,7 +180,7 @@ class InterruptMainTest {
     @Test
     void manyInterruptsDuringATimedAcquireKeepItsDeadline() throws Exception {
         AtomicInteger runs = new AtomicInteger();
-        Signals.signal(Signals.SIGUSR1, signum -> {
+        Signals.signal(OTHER, signum -> {
             ranIn.add(Thread.currentThread());
             runs.incrementAndGet();
         });
@@ -186,7 +188,7 @@ class InterruptMainTest {
         lock.acquire();
         ThreadHandle t = whenMainBlocks(() -> {
             for (int i = 0; i < 40; i++) {
-                NativeThread.interruptMain(Signals.SIGUSR1);
+                NativeThread.interruptMain(OTHER);
                 try {
                     Thread.sleep(5);  // spread the interrupts over the wait
                 } catch (InterruptedException e) {
@@ -234,8 +236,8 @@ class InterruptMainTest {
     @Test
     void aSignalPendingBeforeTheWaitRunsAtItsStart() throws Exception {
         IllegalStateException mine = new IllegalStateException("pending");
-        Signals.signal(Signals.SIGUSR1, raising(mine));
-        inJavaThread(() -> NativeThread.interruptMain(Signals.SIGUSR1));
+        Signals.signal(OTHER, raising(mine));
+        inJavaThread(() -> NativeThread.interruptMain(OTHER));
         assertTrue(ranIn.isEmpty());  // pending, not run in the other thread
         NativeLock lock = new NativeLock();
         lock.acquire();
@@ -246,12 +248,12 @@ class InterruptMainTest {
     @Test
     void checkSignalsRunsPendingHandlersOnlyInMain() throws Exception {
         AtomicInteger runs = new AtomicInteger();
-        Signals.signal(Signals.SIGUSR1, signum -> {
+        Signals.signal(OTHER, signum -> {
             ranIn.add(Thread.currentThread());
             runs.incrementAndGet();
         });
         inJavaThread(() -> {
-            NativeThread.interruptMain(Signals.SIGUSR1);
+            NativeThread.interruptMain(OTHER);
             Signals.checkSignals();  // not the main thread: nothing
         });
         assertEquals(0, runs.get());
@@ -265,13 +267,13 @@ class InterruptMainTest {
     void pendingHandlersRunInSignalNumberOrder() throws Exception {
         List<Integer> order = new CopyOnWriteArrayList<>();
         Signals.signal(Signals.SIGTERM, signum -> order.add(signum));
-        Signals.signal(Signals.SIGUSR1, signum -> order.add(signum));
+        Signals.signal(OTHER, signum -> order.add(signum));
         inJavaThread(() -> {
             NativeThread.interruptMain(Signals.SIGTERM);
-            NativeThread.interruptMain(Signals.SIGUSR1);
+            NativeThread.interruptMain(OTHER);
         });
         Signals.checkSignals();
-        assertEquals(Math.min(Signals.SIGTERM, Signals.SIGUSR1), order.get(0).intValue());
+        assertEquals(Math.min(Signals.SIGTERM, OTHER), order.get(0).intValue());
         assertEquals(2, order.size());
     }
 
@@ -281,8 +283,8 @@ class InterruptMainTest {
         lock.acquire();
         boolean[] got = new boolean[1];
         ThreadHandle waiter = NativeThread.startJoinableThread(() -> got[0] = lock.acquire(0.3));
-        Signals.signal(Signals.SIGUSR1, signum -> ranIn.add(Thread.currentThread()));
-        inJavaThread(() -> NativeThread.interruptMain(Signals.SIGUSR1));
+        Signals.signal(OTHER, signum -> ranIn.add(Thread.currentThread()));
+        inJavaThread(() -> NativeThread.interruptMain(OTHER));
         waiter.join();
         assertFalse(got[0]);
         Signals.checkSignals();

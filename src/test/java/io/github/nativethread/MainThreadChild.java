@@ -18,8 +18,8 @@ public final class MainThreadChild {
             System.out.println("main " + main.getId() + " worker " + NativeThread.getIdent()
                     + " mainThreadIdent " + NativeThread.mainThreadIdent());
             // handlers run in the thread chosen as main
-            Signals.signal(Signals.SIGUSR1, signum -> System.out.println("handler in " + Thread.currentThread().getName()));
-            NativeThread.interruptMain(Signals.SIGUSR1);
+            Signals.signal(InterruptMainTest.OTHER, signum -> System.out.println("handler in " + Thread.currentThread().getName()));
+            NativeThread.interruptMain(InterruptMainTest.OTHER);
             Signals.checkSignals();
         }, "worker");
         worker.start();
