@@ -93,6 +93,17 @@ class BadInputTest {
     }
 
     @Test
+    void aPlatformWithoutALibraryIsNamedWithThoseThereAre() throws Exception {
+        ChildJvm child = new ChildJvm("-Dos.arch=riscv64", MissingPlatformChild.class.getName());
+        assertEquals(0, child.finish(), child.lines::toString);
+        String error = child.lines.stream().filter(l -> l.startsWith("error: ")).findFirst()
+                .orElseThrow(() -> new AssertionError(child.lines.toString()));
+        assertTrue(error.contains("os.name=" + System.getProperty("os.name")), error);
+        assertTrue(error.contains("os.arch=riscv64"), error);
+        assertTrue(error.contains("this jar carries natives for: "), error);
+    }
+
+    @Test
     void badSignalNumbers() {
         for (int bad : new int[] {-1, 0, Signals.NSIG, 1000000}) {
             assertIae("signal number out of range", () -> NativeThread.interruptMain(bad));

@@ -30,9 +30,6 @@ public final class Native {
 
     private Native() {}
 
-    /** Forces the library to load now (class initialisation does it). */
-    public static void load() {}
-
     private static native long[] platform();
 
     private static native double timeoutMax();
