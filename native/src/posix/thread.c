@@ -20,7 +20,8 @@
 #define NAME_MAX_BYTES 15   /* TASK_COMM_LEN - 1 */
 #endif
 
-/* HotSpot's _java_thread_min_stack_allowed for this OS and CPU (os_<os>_<cpu>.cpp). */
+/* HotSpot's _java_thread_min_stack_allowed for this OS and CPU: os_linux_x86.cpp 40K,
+ * os_bsd_x86.cpp 48K, os_linux_aarch64.cpp and os_bsd_aarch64.cpp 72K. */
 #if defined(__aarch64__) || defined(__arm64__)
 #define HOTSPOT_STACK_BASE (72 * 1024)
 #elif defined(__APPLE__)
