@@ -55,6 +55,13 @@ class InterruptMainTest {
         };
     }
 
+    private Signals.SignalHandler counting(AtomicInteger runs) {
+        return signum -> {
+            ranIn.add(Thread.currentThread());
+            runs.incrementAndGet();
+        };
+    }
+
     /** Starts a thread that waits until main is parked in a native wait, then runs {@code action}. */
     private ThreadHandle whenMainBlocks(Runnable action) {
         Thread main = Thread.currentThread();
@@ -159,10 +166,7 @@ class InterruptMainTest {
     @Test
     void aReturningHandlerLetsTheAcquireGoOn() throws Exception {
         AtomicInteger runs = new AtomicInteger();
-        Signals.signal(OTHER, signum -> {
-            ranIn.add(Thread.currentThread());
-            runs.incrementAndGet();
-        });
+        Signals.signal(OTHER, counting(runs));
         NativeLock lock = new NativeLock();
         lock.acquire();
         ThreadHandle t = whenMainBlocks(() -> {
@@ -180,10 +184,7 @@ class InterruptMainTest {
     @Test
     void manyInterruptsDuringATimedAcquireKeepItsDeadline() throws Exception {
         AtomicInteger runs = new AtomicInteger();
-        Signals.signal(OTHER, signum -> {
-            ranIn.add(Thread.currentThread());
-            runs.incrementAndGet();
-        });
+        Signals.signal(OTHER, counting(runs));
         NativeLock lock = new NativeLock();
         lock.acquire();
         ThreadHandle t = whenMainBlocks(() -> {
@@ -248,10 +249,7 @@ class InterruptMainTest {
     @Test
     void checkSignalsRunsPendingHandlersOnlyInMain() throws Exception {
         AtomicInteger runs = new AtomicInteger();
-        Signals.signal(OTHER, signum -> {
-            ranIn.add(Thread.currentThread());
-            runs.incrementAndGet();
-        });
+        Signals.signal(OTHER, counting(runs));
         inJavaThread(() -> {
             NativeThread.interruptMain(OTHER);
             Signals.checkSignals();  // not the main thread: nothing
