@@ -9,6 +9,7 @@
 #include <string.h>
 
 #define SPIN_LIMIT 40   /* yields before parking; CPython's MAX_SPIN_COUNT */
+#define HANDOFF_NS 1000000  /* a waiter parked this long is handed the lock (CPython: 1 ms) */
 #define BUCKETS 257     /* a prime, so that addresses spread */
 
 /* One per thread, reused by every wait of that thread. */
@@ -16,7 +17,9 @@ typedef struct parker {
     nt_mutex mutex;
     nt_cond cond;
     int ready;                 /* mutex and cond are initialised */
-    int unparked;              /* a release chose this thread; under the bucket mutex and `mutex` */
+    int unparked;              /* a release chose this thread (UNPARKED or HANDED_OFF); under the
+                                  bucket mutex and `mutex` */
+    uint64_t since;            /* when its acquire began to park; under the bucket mutex */
     int interrupted;           /* a waker fired; under `mutex` */
     int queued;                /* in its bucket's queue; under the bucket mutex */
     const nt_lock *lock;       /* what it waits for; under the bucket mutex */
@@ -79,11 +82,13 @@ static void unlink_parker(bucket *b, parker *p)
     p->queued = 0;
 }
 
-enum { PARK_RETRY = 0, PARK_UNPARKED = 1, PARK_INTERRUPTED = 2, PARK_TIMEOUT = 4 };
+enum { PARK_RETRY = 0, PARK_UNPARKED = 1, PARK_INTERRUPTED = 2, PARK_TIMEOUT = 4, PARK_HANDED_OFF = 8 };
+enum { UNPARKED = 1, HANDED_OFF = 2 };
 
 /* Sleeps until a release unparks this thread, the deadline passes or `waker` fires, unless the
- * lock word no longer holds `expected`. Returns a set of PARK_* bits. */
-static int park(nt_lock *lock, uint32_t expected, uint64_t deadline, nt_waker *waker)
+ * lock word no longer holds `expected`. `since`: when this acquire first parked. Returns a set of
+ * PARK_* bits; with PARK_HANDED_OFF the lock is this thread's. */
+static int park(nt_lock *lock, uint32_t expected, uint64_t since, uint64_t deadline, nt_waker *waker)
 {
     parker *p = current_parker();
     bucket *b = bucket_of(lock);
@@ -98,6 +103,7 @@ static int park(nt_lock *lock, uint32_t expected, uint64_t deadline, nt_waker *w
     p->interrupted = 0;
     nt_mutex_unlock(&p->mutex);
     p->lock = lock;
+    p->since = since;
     p->queued = 1;
     if (b->tail) b->tail->next = p; else b->head = p;
     b->tail = p;
@@ -145,7 +151,7 @@ static int park(nt_lock *lock, uint32_t expected, uint64_t deadline, nt_waker *w
         unlink_parker(b, p);
         result = 0;
     } else {
-        result = PARK_UNPARKED;
+        result = p->unparked == HANDED_OFF ? PARK_UNPARKED | PARK_HANDED_OFF : PARK_UNPARKED;
     }
     nt_mutex_unlock(&b->mutex);
     if (interrupted) result |= PARK_INTERRUPTED;
@@ -174,6 +180,7 @@ int nt_lock_acquire(nt_lock *lock, int64_t timeout_ns, nt_waker *waker)
     if (try_take(lock)) return NT_OK;
     if (timeout_ns == 0) return NT_TIMEOUT;
     uint64_t deadline = deadline_after(timeout_ns);
+    uint64_t since = 0;
     int spins = 0;
     for (;;) {
         uint32_t v = atomic_load(WORD(lock));
@@ -190,7 +197,9 @@ int nt_lock_acquire(nt_lock *lock, int64_t timeout_ns, nt_waker *waker)
             if (!atomic_compare_exchange_weak(WORD(lock), &v, v | NT_LOCK_PARKED)) continue;
             v |= NT_LOCK_PARKED;
         }
-        int r = park(lock, v, deadline, waker);
+        if (!since) since = nt_monotonic_ns();
+        int r = park(lock, v, since, deadline, waker);
+        if (r & PARK_HANDED_OFF) return NT_OK;
         if (r & (PARK_INTERRUPTED | PARK_TIMEOUT)) {
             /* A release that chose this thread expects it to take the lock: do so if it is
              * still free, or the wake-up would be lost for the threads queued behind it. If
@@ -221,11 +230,14 @@ int nt_lock_release(nt_lock *lock)
         if (p->lock != lock) continue;
         if (!chosen) chosen = p; else { more = 1; break; }
     }
-    atomic_store(WORD(lock), more ? NT_LOCK_PARKED : 0);
+    /* Barging is fast but can starve a waiter: one that has waited long enough gets the lock
+     * handed over, still locked, instead of a chance to race for it. */
+    int handoff = chosen && nt_monotonic_ns() - chosen->since >= HANDOFF_NS;
+    atomic_store(WORD(lock), (handoff ? NT_LOCK_LOCKED : 0) | (more ? NT_LOCK_PARKED : 0));
     if (chosen) {
         unlink_parker(b, chosen);
         nt_mutex_lock(&chosen->mutex);
-        chosen->unparked = 1;
+        chosen->unparked = handoff ? HANDED_OFF : UNPARKED;
         nt_cond_signal(&chosen->cond);
         nt_mutex_unlock(&chosen->mutex);
     }

@@ -371,6 +371,58 @@ static void test_timeouts_under_contention(void)
     CHECK(nt_lock_acquire(&c.lock, 0, NULL) == NT_OK);
 }
 
+/* A thread that releases and at once re-acquires in a loop must not starve a waiter. */
+typedef struct hog {
+    nt_lock lock;
+    atomic_int stop;
+    long rounds;
+} hog;
+
+static void hog_loop(void *arg)
+{
+    hog *h = arg;
+    while (!atomic_load(&h->stop)) {
+        nt_lock_acquire(&h->lock, NT_FOREVER, NULL);
+        h->rounds++;
+        nt_lock_release(&h->lock);
+    }
+}
+
+static void test_no_starvation(void)
+{
+    hog h = {0, 0, 0};
+    nt_thread t = start_joinable(hog_loop, &h, 0);
+    for (long r = 0; r < 1000;) {  /* let it run */
+        nt_lock_acquire(&h.lock, NT_FOREVER, NULL);
+        r = h.rounds;
+        nt_lock_release(&h.lock);
+    }
+    for (int i = 0; i < 20; i++) {
+        CHECK(nt_lock_acquire(&h.lock, 5000000000LL, NULL) == NT_OK);
+        nt_lock_release(&h.lock);
+    }
+    atomic_store(&h.stop, 1);
+    nt_thread_join(&t);
+}
+
+/* A waiter parked for more than 1 ms is handed the lock by the release: the releaser cannot
+ * take it back at once (with barging alone it could, every time). */
+static void test_handoff(void)
+{
+    nt_lock l = 0;
+    nt_lock_acquire(&l, NT_FOREVER, NULL);
+    waiter w = {&l, NULL, NT_FOREVER, 99, 0};
+    nt_thread t = start_joinable(wait_for_lock, &w, 0);
+    await_parked(&l);
+    nt_lock pause = NT_LOCK_LOCKED;
+    nt_lock_acquire(&pause, 5000000, NULL);  /* 5 ms: well past the handoff threshold */
+    CHECK(nt_lock_release(&l) == NT_OK);
+    CHECK(nt_lock_acquire(&l, 0, NULL) == NT_TIMEOUT);
+    nt_thread_join(&t);
+    CHECK(atomic_load(&w.result) == NT_OK);
+    CHECK(nt_lock_release(&l) == NT_OK);
+}
+
 int main(void)
 {
     test_platform();
@@ -385,6 +437,8 @@ int main(void)
     test_release_by_other_thread();
     test_waker();
     test_timeouts_under_contention();
+    test_no_starvation();
+    test_handoff();
     if (failures) {
         fprintf(stderr, "%d check(s) failed\n", failures);
         return 1;
