@@ -8,51 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
-/** Every bad input gets a clear exception, never a crash, and leaves the state alone. */
+/** Bad input to locks, signals and loading gets a clear exception and leaves the state alone
+ *  (threads: {@link ThreadBadInputTest}). */
 class BadInputTest {
     static void assertIae(String message, Executable call) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
         assertTrue(e.getMessage().contains(message), e.getMessage());
-    }
-
-    @Test
-    void nullFunction() {
-        assertThrows(NullPointerException.class, () -> NativeThread.startNewThread(null));
-        assertThrows(NullPointerException.class, () -> NativeThread.startJoinableThread(null));
-        assertThrows(NullPointerException.class, () -> NativeThread.builder().start(null));
-    }
-
-    @Test
-    void badStackSizes() {
-        long min = NativeThread.minStackSize();
-        long before = NativeThread.stackSize();
-        for (long bad : new long[] {-1, 1, 4096, 32767, min - 1, Long.MIN_VALUE}) {
-            assertIae("size not valid: " + bad + " bytes", () -> NativeThread.stackSize(bad));
-            assertEquals(before, NativeThread.stackSize());
-            assertIae("size not valid: " + bad + " bytes", () -> NativeThread.builder().stackSize(bad));
-        }
-    }
-
-    @Test
-    void aStackTheOsCannotGive() {
-        int count = NativeThread.count();
-        ThreadError e = assertThrows(ThreadError.class,
-                () -> NativeThread.builder().stackSize(1L << 40).start(() -> {}));
-        assertTrue(e.getMessage().startsWith("can't start new thread: "), e.getMessage());
-        assertTrue(e.getMessage().length() > "can't start new thread: ".length() + 3, e.getMessage());
-        assertEquals(count, NativeThread.count());
-        ThreadError huge = assertThrows(ThreadError.class,
-                () -> NativeThread.builder().stackSize(Long.MAX_VALUE).start(() -> {}));
-        assertTrue(huge.getMessage().startsWith("can't start new thread"), huge.getMessage());
-        assertEquals(count, NativeThread.count());
-    }
-
-    @Test
-    void badNames() {
-        assertThrows(NullPointerException.class, () -> NativeThread.setName(null));
-        assertThrows(NullPointerException.class, () -> NativeThread.builder().name(null));
-        assertIae("embedded null character", () -> NativeThread.setName("a\0b"));
-        assertIae("embedded null character", () -> NativeThread.builder().name("a\0b"));
     }
 
     @Test
@@ -75,11 +36,6 @@ class BadInputTest {
             if (l == rlock) l.release();
         }
         assertFalse(lock.locked());
-        ThreadHandle h = NativeThread.startJoinableThread(() -> {});
-        assertIae("timeout value must be a non-negative number", () -> h.join(-0.5));
-        assertIae("timeout value is too large", () -> h.join(Double.POSITIVE_INFINITY));
-        assertIae("NaN", () -> h.join(Double.NaN));
-        h.join();
     }
 
     @Test

@@ -1,0 +1,173 @@
+package io.github.nativethread;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import javax.management.JMException;
+import javax.management.ObjectName;
+
+/**
+ * Helpers for the thread tests: running code in a native thread and getting its result or its
+ * failure back, and reading the kernel's view of threads from /proc (independently of the library).
+ */
+final class ThreadHelpers {
+    /** Generous bound for anything that should take milliseconds: only a hang reaches it. */
+    static final double LONG_TIMEOUT_S = 60;
+    static final long LONG_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(60);
+
+    private ThreadHelpers() {}
+
+    /** Runs {@code body} in a thread started by {@code builder}, joins it and returns its result;
+     *  an exception or assertion failure in the thread is rethrown here. */
+    static <T> T callIn(NativeThread.Builder builder, Callable<T> body) {
+        AtomicReference<T> result = new AtomicReference<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        ThreadHandle handle = builder.start(() -> {
+            try {
+                result.set(body.call());
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        });
+        join(handle);
+        rethrow(failure.get());
+        return result.get();
+    }
+
+    static <T> T callIn(Callable<T> body) {
+        return callIn(NativeThread.builder(), body);
+    }
+
+    /** Joins with a generous bound: a thread that hangs fails the test instead of hanging it. */
+    static void join(ThreadHandle handle) {
+        assertTrue(handle.join(LONG_TIMEOUT_S), () -> handle + " did not end within " + LONG_TIMEOUT_S + " s");
+        assertTrue(handle.isDone());
+    }
+
+    static void rethrow(Throwable t) {
+        if (t == null) return;
+        if (t instanceof Error) throw (Error) t;
+        if (t instanceof RuntimeException) throw (RuntimeException) t;
+        throw new AssertionError("failed in the thread", t);
+    }
+
+    /** Waits (polling, with a generous bound) until {@code condition} holds. */
+    static void awaitTrue(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + LONG_TIMEOUT_NS;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) fail("timed out waiting until " + what);
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted waiting until " + what, e);
+            }
+        }
+    }
+
+    /** Waits until every thread a test started has ended: count() is back to (at most) what it was
+     *  before the test. Threads without a handle (startNewThread) end a little after their last
+     *  action that a test can wait for. */
+    static void awaitThreadsEnded(int countBefore) {
+        awaitTrue("NativeThread.count() <= " + countBefore + " (it is " + NativeThread.count() + ")",
+                () -> NativeThread.count() <= countBefore);
+    }
+
+    /** Waits until the library's count of running threads is back to {@code expected}. */
+    static void awaitCount(int expected) {
+        awaitTrue("NativeThread.count() == " + expected + " (it is " + NativeThread.count() + ")",
+                () -> NativeThread.count() == expected);
+    }
+
+    // ---- /proc: the kernel's view, read without the library ----------------------------------
+
+    /** The calling thread's kernel id, from the /proc/thread-self link ("<pid>/task/<tid>"). */
+    static long procTid() {
+        try {
+            String link = Files.readSymbolicLink(Paths.get("/proc/thread-self")).toString();
+            String[] parts = link.split("/");
+            assertEquals(3, parts.length, link);
+            assertEquals("task", parts[1], link);
+            assertEquals(ProcessHandle.current().pid(), Long.parseLong(parts[0]), "pid in " + link);
+            return Long.parseLong(parts[2]);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The calling thread's name as the kernel has it (/proc/thread-self/comm), raw bytes. */
+    static byte[] procComm() {
+        return comm(Paths.get("/proc/thread-self/comm"));
+    }
+
+    /** Thread {@code tid}'s name as the kernel has it (/proc/self/task/tid/comm), raw bytes. */
+    static byte[] procComm(long tid) {
+        return comm(Paths.get("/proc/self/task/" + tid + "/comm"));
+    }
+
+    private static byte[] comm(Path path) {
+        try {
+            byte[] bytes = Files.readAllBytes(path);
+            assertTrue(bytes.length > 0 && bytes[bytes.length - 1] == '\n', () -> path + ": " + Arrays.toString(bytes));
+            return Arrays.copyOf(bytes, bytes.length - 1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Does the kernel still list thread {@code tid} in this process? */
+    static boolean osThreadExists(long tid) {
+        return Files.exists(Paths.get("/proc/self/task/" + tid));
+    }
+
+    /** The kernel's page size for this process's mappings (from /proc/self/smaps). */
+    static long kernelPageSize() {
+        try {
+            for (String line : Files.readAllLines(Paths.get("/proc/self/smaps"))) {
+                if (line.startsWith("KernelPageSize:")) {
+                    String[] f = line.trim().split("\\s+");
+                    assertEquals("kB", f[2], line);
+                    return Long.parseLong(f[1]) * 1024;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        throw new AssertionError("no KernelPageSize in /proc/self/smaps");
+    }
+
+    /** The JVM's own thread dump (what {@code jcmd <pid> Thread.print} shows), or null if this JVM has
+     *  no DiagnosticCommand MBean. */
+    static String jvmThreadDump() {
+        try {
+            ObjectName name = new ObjectName("com.sun.management:type=DiagnosticCommand");
+            if (!ManagementFactory.getPlatformMBeanServer().isRegistered(name)) return null;
+            return (String) ManagementFactory.getPlatformMBeanServer().invoke(name, "threadPrint",
+                    new Object[] {null}, new String[] {String[].class.getName()});
+        } catch (JMException e) {
+            throw new AssertionError("threadPrint failed", e);
+        }
+    }
+
+    /** The {@code java} of the running JVM, to start child JVMs with. */
+    static String javaExecutable() {
+        return Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** Feature release of the running JVM (11, 17, 25...). */
+    static int javaFeature() {
+        return Runtime.version().feature();
+    }
+}
