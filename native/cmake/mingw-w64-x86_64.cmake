@@ -9,6 +9,7 @@ set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
 # Only system DLLs at run time: no libgcc_s / libwinpthread to ship or find under wine.
 set(CMAKE_SHARED_LINKER_FLAGS_INIT "-static-libgcc")
+set(CMAKE_SHARED_LINKER_FLAGS_RELEASE_INIT "-s")  # the symbol table is most of the DLL's size
 set(CMAKE_EXE_LINKER_FLAGS_INIT "-static")
 set(NT_JNI_MD_DIR "${CMAKE_CURRENT_LIST_DIR}/jni/win32")
 set(CMAKE_CROSSCOMPILING_EMULATOR wine)

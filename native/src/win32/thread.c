@@ -14,9 +14,9 @@
 
 #define NAME_MAX_BYTES 255  /* SetThreadDescription takes any length; keep names readable */
 
-/* HotSpot's floor for Java thread stacks on Windows x64 before the guard and shadow zones
- * (os_windows.cpp, os::init_2: (4 * BytesPerWord + 2) * 4K with C2). */
-#define HOTSPOT_STACK_BASE ((4 * 8 + 2) * 4 * 1024)
+/* HotSpot's floor for Java thread stacks on Windows x64 before the guard and shadow zones:
+ * os_windows.cpp, "size_t os::_java_thread_min_stack_allowed = 40 * K;" under _LP64. */
+#define HOTSPOT_STACK_BASE (40 * 1024)
 
 /* ---- platform primitives for common.c ---------------------------------------------------- */
 
@@ -143,9 +143,8 @@ typedef struct start {
     nt_run_fn run;
     void *arg;
     const char *name;
-    SRWLOCK lock;
-    CONDITION_VARIABLE cond;
-    int state;  /* 0: starting, 1: init done, 2: init failed */
+    HANDLE ready;  /* set once init has run; an event, as the starter may free `start` at once */
+    int failed;
 } start;
 
 static unsigned __stdcall thread_main(void *p)
@@ -155,10 +154,8 @@ static unsigned __stdcall thread_main(void *p)
     void *arg = s->arg;
     if (s->name) nt_thread_set_name(s->name);
     int failed = s->init && s->init(arg) != 0;
-    AcquireSRWLockExclusive(&s->lock);
-    s->state = failed ? 2 : 1;
-    WakeConditionVariable(&s->cond);
-    ReleaseSRWLockExclusive(&s->lock);
+    s->failed = failed;
+    SetEvent(s->ready);  /* a full barrier; the last use of s */
     if (!failed) run(arg);
     return 0;
 }
@@ -173,21 +170,24 @@ int nt_thread_start(const nt_thread_options *options, nt_init_fn init, nt_run_fn
         if (size > (size_t)UINT_MAX - p.stack_unit) return NT_E_TOO_BIG;  /* _beginthreadex takes 32 bits */
         size = (size + p.stack_unit - 1) / p.stack_unit * p.stack_unit;
     }
-    start s = {init, run, arg, options->name, SRWLOCK_INIT, CONDITION_VARIABLE_INIT, 0};
+    start s = {init, run, arg, options->name, CreateEventW(NULL, TRUE, FALSE, NULL), 0};
+    if (!s.ready) return (int)GetLastError();
     unsigned id;
     /* the reservation is the whole stack, exactly (rounded by the OS to its granularity) */
     HANDLE thread = (HANDLE)_beginthreadex(NULL, (unsigned)size, thread_main, &s,
                                            STACK_SIZE_PARAM_IS_A_RESERVATION, &id);
-    if (!thread) return errno == EAGAIN ? ERROR_NOT_ENOUGH_MEMORY : (int)GetLastError();
+    if (!thread) {
+        int rc = errno == EAGAIN ? ERROR_NOT_ENOUGH_MEMORY : (int)GetLastError();
+        CloseHandle(s.ready);
+        return rc;
+    }
+    WaitForSingleObject(s.ready, INFINITE);
+    CloseHandle(s.ready);
 
-    AcquireSRWLockExclusive(&s.lock);
-    while (s.state == 0) SleepConditionVariableSRW(&s.cond, &s.lock, INFINITE, 0);
-    ReleaseSRWLockExclusive(&s.lock);
-
-    if (s.state == 2 || options->detached) {
-        if (s.state == 2) WaitForSingleObject(thread, INFINITE);
+    if (s.failed || options->detached) {
+        if (s.failed) WaitForSingleObject(thread, INFINITE);
         CloseHandle(thread);
-        if (s.state == 2) return NT_E_INIT;
+        if (s.failed) return NT_E_INIT;
     }
     out->ident = id;
     out->native_id = id;
