@@ -45,6 +45,7 @@ cross_tools() {
     command -v x86_64-w64-mingw32-gcc >/dev/null || missing+=(gcc-mingw-w64-x86-64)
     command -v aarch64-linux-gnu-gcc >/dev/null || missing+=(gcc-aarch64-linux-gnu)
     command -v llvm-nm >/dev/null || missing+=(llvm)
+    ls /usr/lib/llvm-*/bin/ld64.lld >/dev/null 2>&1 || missing+=(lld)
     command -v cmake >/dev/null || missing+=(cmake)
     if [ "${1:-}" = test ]; then
         command -v wine >/dev/null || missing+=(wine64)

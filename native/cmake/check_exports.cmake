@@ -1,6 +1,5 @@
 # ctest helper: fails unless every symbol the library exports is a JNI entry point.
-# Usage: cmake -DLIB=<library> -DNM=<nm> [-DOBJDUMP=<objdump>] [-DALLOW_EXTRA=ON] -P check_exports.cmake
-# ALLOW_EXTRA: only report other exports (zig 0.11's Mach-O linker exports every global symbol).
+# Usage: cmake -DLIB=<library> -DNM=<nm> [-DOBJDUMP=<objdump>] -P check_exports.cmake
 if(LIB MATCHES "\\.dll$")
   # PE: the export table, as objdump prints it ("[   0] Java_..."), made to look like nm output
   execute_process(COMMAND "${OBJDUMP}" -p "${LIB}" OUTPUT_VARIABLE dump RESULT_VARIABLE rc)
@@ -40,12 +39,7 @@ foreach(line IN LISTS lines)
   endif()
 endforeach()
 if(bad)
-  list(LENGTH bad extra)
-  if(ALLOW_EXTRA)
-    message(WARNING "${LIB} also exports ${extra} other symbols (allowed for this toolchain)")
-  else()
-    message(FATAL_ERROR "exported besides JNI entry points: ${bad}")
-  endif()
+  message(FATAL_ERROR "exported besides JNI entry points: ${bad}")
 endif()
 if(good EQUAL 0)
   message(FATAL_ERROR "no JNI entry points exported by ${LIB}")
