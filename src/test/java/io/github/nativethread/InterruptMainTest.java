@@ -67,7 +67,7 @@ class InterruptMainTest {
         Thread main = Thread.currentThread();
         return NativeThread.startJoinableThread(() -> {
             try {
-                LockTest.awaitParked(main);
+                ThreadHelpers.awaitParked(main);
             } catch (InterruptedException e) {
                 throw new AssertionError(e);
             }

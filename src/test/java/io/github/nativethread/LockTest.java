@@ -38,18 +38,6 @@ class LockTest {
         for (ThreadHandle h : handles) assertTrue(h.join(60.0), "a thread did not end");
     }
 
-    /** Waits until {@code t} is parked in a native wait: its Java state says RUNNABLE in native code
-     *  only, so look for the lockAcquire frame at the top of its stack. */
-    static void awaitParked(Thread t) throws InterruptedException {
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < until) {
-            StackTraceElement[] stack = t.getStackTrace();
-            if (stack.length > 0 && stack[0].getMethodName().equals("lockAcquire")) return;
-            Thread.sleep(1);
-        }
-        throw new AssertionError("thread never blocked: " + t);
-    }
-
     @ParameterizedTest
     @MethodSource("locks")
     void acquireRelease(Supplier<BaseLock> factory) {
@@ -207,7 +195,7 @@ class LockTest {
             }
         });
         t.start();
-        awaitParked(t);
+        ThreadHelpers.awaitParked(t);
         t.interrupt();
         t.join(30_000);
         assertTrue(outcome.get() instanceof InterruptedException, String.valueOf(outcome.get()));
@@ -231,7 +219,7 @@ class LockTest {
         });
         second.await();
         while (waiter.get() == null) Thread.onSpinWait();
-        awaitParked(waiter.get());
+        ThreadHelpers.awaitParked(waiter.get());
         assertFalse(h.isDone());
         lock.release();
         h.join();

@@ -170,4 +170,16 @@ final class ThreadHelpers {
     static int javaFeature() {
         return Runtime.version().feature();
     }
+
+    /** Waits until {@code t} is parked in a native wait: its Java state says RUNNABLE in native code
+     *  only, so look for the lockAcquire frame at the top of its stack. */
+    static void awaitParked(Thread t) throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < until) {
+            StackTraceElement[] stack = t.getStackTrace();
+            if (stack.length > 0 && stack[0].getMethodName().equals("lockAcquire")) return;
+            Thread.sleep(1);
+        }
+        throw new AssertionError("thread never blocked: " + t);
+    }
 }
