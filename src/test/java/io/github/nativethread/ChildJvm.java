@@ -7,7 +7,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +20,7 @@ final class ChildJvm {
     /** {@code args}: JVM options, then the main class and its arguments. */
     ChildJvm(String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
-        cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add(ThreadHelpers.javaExecutable());
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add("--enable-native-access=ALL-UNNAMED");

@@ -686,21 +686,12 @@ class NativeThreadTest {
         "builder, false",
         "startNewThread, false",
     })
-    void nonDaemonThreadsKeepTheJvmAlive(String how, boolean keepsAlive, @TempDir Path dir)
-            throws IOException, InterruptedException {
+    void nonDaemonThreadsKeepTheJvmAlive(String how, boolean keepsAlive, @TempDir Path dir) throws Exception {
         Path marker = dir.resolve("marker");
-        Path output = dir.resolve("output");
-        List<String> command = new ArrayList<>();
-        command.add(ThreadHelpers.javaExecutable());
-        if (ThreadHelpers.javaFeature() >= 22) command.add("--enable-native-access=ALL-UNNAMED");
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), ChildJvmMain.class.getName(),
-                how, marker.toString(), keepsAlive ? "300" : "10000"));
-        Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
-        boolean exited = child.waitFor(120, TimeUnit.SECONDS);
-        if (!exited) child.destroyForcibly().waitFor();
-        String out = new String(Files.readAllBytes(output), StandardCharsets.UTF_8);
-        assertTrue(exited, "child JVM did not exit: " + out);
-        assertEquals(0, child.exitValue(), out);
+        ChildJvm child = new ChildJvm(ChildJvmMain.class.getName(), how, marker.toString(), keepsAlive ? "300" : "10000");
+        int exit = child.finish();
+        String out = String.join("\n", child.lines);
+        assertEquals(0, exit, out);
         assertTrue(out.contains("main returns"), out);
         if (keepsAlive) {
             assertTrue(Files.exists(marker), "the JVM exited before its non-daemon thread ended: " + out);
