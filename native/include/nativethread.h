@@ -21,7 +21,8 @@ enum {
     NT_INTERRUPTED = -2,  /* the wait was ended by nt_waker_wake() */
     NT_E_UNLOCKED = -3,   /* release of a lock that is not locked */
     NT_E_INIT = -4,       /* the new thread's init callback failed; it ran nothing else */
-    NT_E_TOO_BIG = -5     /* a size the platform cannot represent */
+    NT_E_TOO_BIG = -5,    /* a size the platform cannot represent */
+    NT_QUEUED = -6        /* nt_lock_wait_begin(): the wait is queued; wait for its wake call */
 };
 
 /* Infinite timeout for nt_lock_acquire(). */
@@ -109,11 +110,44 @@ typedef uint32_t nt_lock;
 
 /* Returns NT_OK when the lock was taken, NT_TIMEOUT when it was not taken within timeout_ns
  * (NT_FOREVER: no limit; 0: do not wait), NT_INTERRUPTED when `waker` (may be NULL) was woken.
- * A timed wait measures a monotonic clock and never ends early. */
+ * A timed wait measures a monotonic clock and never ends early. Blocks the calling OS thread. */
 int nt_lock_acquire(nt_lock *lock, int64_t timeout_ns, nt_waker *waker);
-/* Returns NT_OK or NT_E_UNLOCKED. Any thread may release. */
+/* Returns NT_OK or NT_E_UNLOCKED. Any thread may release. When the release chooses a waiter
+ * queued by nt_lock_wait_begin(), that wait's wake function runs before this returns. */
 int nt_lock_release(nt_lock *lock);
 int nt_lock_locked(const nt_lock *lock);
+/* How many waiters are queued on the lock now (blocked in nt_lock_acquire() past its short spin,
+ * or between nt_lock_wait_begin() and nt_lock_wait_end()). For tests and diagnostics. */
+int nt_lock_queued(const nt_lock *lock);
+
+/* ---- waits that do not block the OS thread ------------------------------------------------ */
+
+/* For a thread that must not block in C (a JVM virtual thread, which parks by giving its OS
+ * thread back to a scheduler). Such a wait joins the same queue as nt_lock_acquire()'s, with the
+ * same order and handoff; a release that chooses it calls its `wake` instead of waking an OS
+ * thread. The caller zeroes the struct, sets `wake` and `data`, and then, until it has the lock
+ * or gives up:
+ *   nt_lock_wait_begin()  NT_OK: taken at once. NT_QUEUED: queued; park until `wake` has run
+ *                         (or a deadline of the caller's passes), then call nt_lock_wait_end().
+ *   nt_lock_wait_end()    NT_OK: the lock is the caller's. NT_TIMEOUT: not taken and no longer
+ *                         queued; begin again to go on waiting.
+ * The struct must stay in place from begin to end. */
+typedef struct nt_lock_wait nt_lock_wait;
+struct nt_lock_wait {
+    /* Called by the releasing thread with a parking-lot mutex held: it must return quickly and
+     * must not call this API. The wait's owner will call nt_lock_wait_end() afterwards. */
+    void (*wake)(nt_lock_wait *wait);
+    void *data;  /* the caller's */
+    /* The library's: */
+    const nt_lock *lock_;
+    nt_lock_wait *next_;
+    uint64_t since_;  /* when this acquire first queued; 0: not yet */
+    int queued_;      /* in its bucket's queue */
+    int chosen_;      /* picked by a release: 1 to race for the lock, 2 handed it */
+};
+
+int nt_lock_wait_begin(nt_lock *lock, nt_lock_wait *wait);
+int nt_lock_wait_end(nt_lock *lock, nt_lock_wait *wait);
 
 #ifdef __cplusplus
 }

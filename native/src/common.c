@@ -12,23 +12,21 @@
 #define HANDOFF_NS 1000000  /* a waiter parked this long is handed the lock (CPython: 1 ms) */
 #define BUCKETS 257     /* a prime, so that addresses spread */
 
-/* One per thread, reused by every wait of that thread. */
+/* One per OS thread, reused by every blocking wait of that thread: its queue node, and what it
+ * sleeps on until the node's wake runs. */
 typedef struct parker {
+    nt_lock_wait node;         /* first: a node's address is its parker's */
     nt_mutex mutex;
     nt_cond cond;
     int ready;                 /* mutex and cond are initialised */
-    int unparked;              /* a release chose this thread (UNPARKED or HANDED_OFF); under the
-                                  bucket mutex and `mutex` */
-    uint64_t since;            /* when its acquire began to park; under the bucket mutex */
+    int woken;                 /* a release chose this thread; under `mutex` */
     int interrupted;           /* a waker fired; under `mutex` */
-    int queued;                /* in its bucket's queue; under the bucket mutex */
-    const nt_lock *lock;       /* what it waits for; under the bucket mutex */
-    struct parker *next;
 } parker;
 
+/* The waits queued on the locks whose addresses hash here, oldest first. */
 typedef struct bucket {
     nt_mutex mutex;
-    parker *head, *tail;
+    nt_lock_wait *head, *tail;
 } bucket;
 
 struct nt_waker {
@@ -58,32 +56,76 @@ static bucket *bucket_of(const nt_lock *lock)
     return &buckets[((uintptr_t)lock >> 2) % BUCKETS];
 }
 
+/* The wake of a blocking wait: rouse the thread sleeping on its parker. */
+static void parker_wake(nt_lock_wait *node)
+{
+    parker *p = (parker *)node;
+    nt_mutex_lock(&p->mutex);
+    p->woken = 1;
+    nt_cond_signal(&p->cond);
+    nt_mutex_unlock(&p->mutex);
+}
+
 static parker *current_parker(void)
 {
     if (!self.ready) {
         nt_mutex_init(&self.mutex);
         nt_cond_init(&self.cond);
+        self.node.wake = parker_wake;
         self.ready = 1;
     }
     return &self;
 }
 
-/* Removes p from b's queue; b->mutex held. */
-static void unlink_parker(bucket *b, parker *p)
+enum { UNPARKED = 1, HANDED_OFF = 2 };  /* nt_lock_wait.chosen_ */
+
+/* Appends w to lock's queue, unless the lock word no longer holds `expected` (a release came
+ * first: the caller must look again). Returns whether it queued. */
+static int enqueue(nt_lock *lock, nt_lock_wait *w, uint32_t expected)
 {
-    parker **link = &b->head, *prev = NULL;
-    while (*link != p) {
-        prev = *link;
-        link = &(*link)->next;
+    bucket *b = bucket_of(lock);
+    nt_mutex_lock(&b->mutex);
+    int queued = atomic_load(WORD(lock)) == expected;
+    if (queued) {
+        w->lock_ = lock;
+        w->next_ = NULL;
+        w->queued_ = 1;
+        w->chosen_ = 0;
+        if (b->tail) b->tail->next_ = w; else b->head = w;
+        b->tail = w;
     }
-    *link = p->next;
-    if (b->tail == p) b->tail = prev;
-    p->next = NULL;
-    p->queued = 0;
+    nt_mutex_unlock(&b->mutex);
+    return queued;
+}
+
+/* Removes w from b's queue; b->mutex held. */
+static void unlink_wait(bucket *b, nt_lock_wait *w)
+{
+    nt_lock_wait **link = &b->head, *prev = NULL;
+    while (*link != w) {
+        prev = *link;
+        link = &(*link)->next_;
+    }
+    *link = w->next_;
+    if (b->tail == w) b->tail = prev;
+    w->next_ = NULL;
+    w->queued_ = 0;
+}
+
+/* Ends w's stay in the queue: still queued means nobody chose it, so it leaves (0); otherwise a
+ * release dequeued it and set chosen_ under the bucket mutex, visible now. */
+static int leave(const nt_lock *lock, nt_lock_wait *w)
+{
+    bucket *b = bucket_of(lock);
+    nt_mutex_lock(&b->mutex);
+    int chosen = 0;
+    if (w->queued_) unlink_wait(b, w);
+    else chosen = w->chosen_;
+    nt_mutex_unlock(&b->mutex);
+    return chosen;
 }
 
 enum { PARK_RETRY = 0, PARK_UNPARKED = 1, PARK_INTERRUPTED = 2, PARK_TIMEOUT = 4, PARK_HANDED_OFF = 8 };
-enum { UNPARKED = 1, HANDED_OFF = 2 };
 
 /* Sleeps until a release unparks this thread, the deadline passes or `waker` fires, unless the
  * lock word no longer holds `expected`. `since`: when this acquire first parked. Returns a set of
@@ -91,23 +133,12 @@ enum { UNPARKED = 1, HANDED_OFF = 2 };
 static int park(nt_lock *lock, uint32_t expected, uint64_t since, uint64_t deadline, nt_waker *waker)
 {
     parker *p = current_parker();
-    bucket *b = bucket_of(lock);
-
-    nt_mutex_lock(&b->mutex);
-    if (atomic_load(WORD(lock)) != expected) {
-        nt_mutex_unlock(&b->mutex);
-        return PARK_RETRY;
-    }
     nt_mutex_lock(&p->mutex);
-    p->unparked = 0;
+    p->woken = 0;
     p->interrupted = 0;
     nt_mutex_unlock(&p->mutex);
-    p->lock = lock;
-    p->since = since;
-    p->queued = 1;
-    if (b->tail) b->tail->next = p; else b->head = p;
-    b->tail = p;
-    nt_mutex_unlock(&b->mutex);
+    p->node.since_ = since;
+    if (!enqueue(lock, &p->node, expected)) return PARK_RETRY;
 
     int interrupted = 0;
     if (waker) {
@@ -123,7 +154,7 @@ static int park(nt_lock *lock, uint32_t expected, uint64_t since, uint64_t deadl
 
     int timed_out = 0;
     nt_mutex_lock(&p->mutex);
-    while (!p->unparked && !p->interrupted && !interrupted) {
+    while (!p->woken && !p->interrupted && !interrupted) {
         if (deadline != NT_NO_DEADLINE && nt_monotonic_ns() >= deadline) {
             timed_out = 1;
             break;
@@ -143,17 +174,8 @@ static int park(nt_lock *lock, uint32_t expected, uint64_t since, uint64_t deadl
         nt_mutex_unlock(&waker->mutex);
     }
 
-    /* Still queued: nobody chose this thread, leave the queue. Otherwise a release dequeued it
-     * and set `unparked` while holding the bucket mutex, so it is visible now. */
-    int result;
-    nt_mutex_lock(&b->mutex);
-    if (p->queued) {
-        unlink_parker(b, p);
-        result = 0;
-    } else {
-        result = p->unparked == HANDED_OFF ? PARK_UNPARKED | PARK_HANDED_OFF : PARK_UNPARKED;
-    }
-    nt_mutex_unlock(&b->mutex);
+    int chosen = leave(lock, &p->node);
+    int result = chosen == HANDED_OFF ? PARK_UNPARKED | PARK_HANDED_OFF : chosen ? PARK_UNPARKED : 0;
     if (interrupted) result |= PARK_INTERRUPTED;
     if (timed_out) result |= PARK_TIMEOUT;
     return result;
@@ -210,6 +232,31 @@ int nt_lock_acquire(nt_lock *lock, int64_t timeout_ns, nt_waker *waker)
     }
 }
 
+int nt_lock_wait_begin(nt_lock *lock, nt_lock_wait *wait)
+{
+    for (;;) {
+        uint32_t v = atomic_load(WORD(lock));
+        if (!(v & NT_LOCK_LOCKED)) {
+            if (atomic_compare_exchange_weak(WORD(lock), &v, v | NT_LOCK_LOCKED)) return NT_OK;
+            continue;
+        }
+        if (!(v & NT_LOCK_PARKED)) {
+            if (!atomic_compare_exchange_weak(WORD(lock), &v, v | NT_LOCK_PARKED)) continue;
+            v |= NT_LOCK_PARKED;
+        }
+        if (!wait->since_) wait->since_ = nt_monotonic_ns();
+        if (enqueue(lock, wait, v)) return NT_QUEUED;
+    }
+}
+
+int nt_lock_wait_end(nt_lock *lock, nt_lock_wait *wait)
+{
+    int chosen = leave(lock, wait);
+    /* chosen to race for the lock: take it if still free (as nt_lock_acquire does), or the
+     * wake-up would be lost for the waits behind this one */
+    return chosen == HANDED_OFF || (chosen == UNPARKED && try_take(lock)) ? NT_OK : NT_TIMEOUT;
+}
+
 int nt_lock_release(nt_lock *lock)
 {
     uint32_t v = atomic_load(WORD(lock));
@@ -224,22 +271,20 @@ int nt_lock_release(nt_lock *lock)
         nt_mutex_unlock(&b->mutex);
         return NT_E_UNLOCKED;
     }
-    parker *chosen = NULL;
+    nt_lock_wait *chosen = NULL;
     int more = 0;
-    for (parker *p = b->head; p; p = p->next) {
-        if (p->lock != lock) continue;
-        if (!chosen) chosen = p; else { more = 1; break; }
+    for (nt_lock_wait *w = b->head; w; w = w->next_) {
+        if (w->lock_ != lock) continue;
+        if (!chosen) chosen = w; else { more = 1; break; }
     }
     /* Barging is fast but can starve a waiter: one that has waited long enough gets the lock
      * handed over, still locked, instead of a chance to race for it. */
-    int handoff = chosen && nt_monotonic_ns() - chosen->since >= HANDOFF_NS;
+    int handoff = chosen && nt_monotonic_ns() - chosen->since_ >= HANDOFF_NS;
     atomic_store(WORD(lock), (handoff ? NT_LOCK_LOCKED : 0) | (more ? NT_LOCK_PARKED : 0));
     if (chosen) {
-        unlink_parker(b, chosen);
-        nt_mutex_lock(&chosen->mutex);
-        chosen->unparked = handoff ? HANDED_OFF : UNPARKED;
-        nt_cond_signal(&chosen->cond);
-        nt_mutex_unlock(&chosen->mutex);
+        unlink_wait(b, chosen);
+        chosen->chosen_ = handoff ? HANDED_OFF : UNPARKED;
+        chosen->wake(chosen);
     }
     nt_mutex_unlock(&b->mutex);
     return NT_OK;
@@ -248,6 +293,16 @@ int nt_lock_release(nt_lock *lock)
 int nt_lock_locked(const nt_lock *lock)
 {
     return (atomic_load(WORD(lock)) & NT_LOCK_LOCKED) != 0;
+}
+
+int nt_lock_queued(const nt_lock *lock)
+{
+    bucket *b = bucket_of(lock);
+    int n = 0;
+    nt_mutex_lock(&b->mutex);
+    for (nt_lock_wait *w = b->head; w; w = w->next_) n += w->lock_ == lock;
+    nt_mutex_unlock(&b->mutex);
+    return n;
 }
 
 nt_waker *nt_waker_new(void)
@@ -323,6 +378,7 @@ const char *nt_strerror(int code, char *buf, size_t len)
     case NT_E_UNLOCKED: text = "release unlocked lock"; break;
     case NT_E_INIT: text = "the new thread failed to initialise"; break;
     case NT_E_TOO_BIG: text = "size too large for this platform"; break;
+    case NT_QUEUED: text = "queued"; break;
     }
     if (text) snprintf(buf, len, "%s", text);
     else if (code > 0) nt_os_strerror(code, buf, len);

@@ -9,6 +9,7 @@
 #ifdef _WIN32
 #include <windows.h>
 #else
+#include <sched.h>
 #include <unistd.h>
 #endif
 #ifdef __linux__
@@ -16,6 +17,55 @@
 #endif
 
 static int failures;
+
+/* A watchdog ends the run when one test takes too long: a lost wake-up fails in seconds instead
+ * of hanging ctest. */
+#define STUCK_SECONDS 30
+static const char *volatile current_test = "start-up";
+static atomic_int test_generation;
+
+static void sleep_ms(unsigned ms)
+{
+#ifdef _WIN32
+    Sleep(ms);
+#else
+    struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+#endif
+}
+
+static void yield_cpu(void)
+{
+#ifdef _WIN32
+    SwitchToThread();
+#else
+    sched_yield();
+#endif
+}
+
+static void watchdog(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        int seen = atomic_load(&test_generation);
+        for (int i = 0; i < STUCK_SECONDS * 10; i++) {
+            sleep_ms(100);
+            if (atomic_load(&test_generation) != seen) break;
+        }
+        if (atomic_load(&test_generation) == seen) {
+            fprintf(stderr, "%s is stuck after %d s: a lost wake-up or a deadlock\n", current_test, STUCK_SECONDS);
+            fflush(stderr);
+            _Exit(3);
+        }
+    }
+}
+
+#define RUN(test)                              \
+    do {                                       \
+        current_test = #test;                  \
+        atomic_fetch_add(&test_generation, 1); \
+        test();                                \
+    } while (0)
 
 #define CHECK(cond)                                                                   \
     do {                                                                              \
@@ -285,29 +335,35 @@ typedef struct waiter {
     atomic_int started;
 } waiter;
 
+/* 5 s: the bound of a wait that should end at once. A waiter that is never woken still gets a
+ * free lock when its wait runs out, so getting it that late counts as a lost wake-up (LATE). */
+#define BOUNDED 5000000000LL
+#define LATE 100
+
 static void wait_for_lock(void *arg)
 {
     waiter *w = arg;
     atomic_store(&w->started, 1);
-    atomic_store(&w->result, nt_lock_acquire(w->lock, w->timeout, w->waker));
+    uint64_t t0 = now_ns();
+    int rc = nt_lock_acquire(w->lock, w->timeout, w->waker);
+    if (rc == NT_OK && w->timeout == BOUNDED && now_ns() - t0 >= BOUNDED / 2) rc = LATE;
+    atomic_store(&w->result, rc);
 }
 
-/* Waits until the waiter has parked: the lock word then says so. */
-static void await_parked(nt_lock *l)
+/* Waits until n waits are queued on the lock (not merely about to queue: the PARKED bit is set
+ * before a waiter is queued, and a release in between finds nobody to wake). */
+static void await_queued(nt_lock *l, int n)
 {
-    while (!(atomic_load((_Atomic uint32_t *)l) & NT_LOCK_PARKED)) {
-        nt_lock scratch = 0;
-        nt_lock_acquire(&scratch, 0, NULL);
-    }
+    while (nt_lock_queued(l) != n) sleep_ms(1);
 }
 
 static void test_release_by_other_thread(void)
 {
     nt_lock l = 0;
     nt_lock_acquire(&l, NT_FOREVER, NULL);
-    waiter w = {&l, NULL, NT_FOREVER, 99, 0};
+    waiter w = {&l, NULL, BOUNDED, 99, 0};
     nt_thread t = start_joinable(wait_for_lock, &w, 0);
-    await_parked(&l);
+    await_queued(&l, 1);
     CHECK(nt_lock_release(&l) == NT_OK);   /* any thread may release */
     nt_thread_join(&t);
     CHECK(atomic_load(&w.result) == NT_OK);
@@ -327,9 +383,9 @@ static void test_waker(void)
     CHECK(nt_lock_acquire(&l, 1000000, waker) == NT_TIMEOUT);
 
     /* a parked waiter is woken */
-    waiter w = {&l, waker, NT_FOREVER, 99, 0};
+    waiter w = {&l, waker, BOUNDED, 99, 0};
     nt_thread t = start_joinable(wait_for_lock, &w, 0);
-    await_parked(&l);
+    await_queued(&l, 1);
     nt_waker_wake(waker);
     nt_thread_join(&t);
     CHECK(atomic_load(&w.result) == NT_INTERRUPTED);
@@ -411,9 +467,9 @@ static void test_handoff(void)
 {
     nt_lock l = 0;
     nt_lock_acquire(&l, NT_FOREVER, NULL);
-    waiter w = {&l, NULL, NT_FOREVER, 99, 0};
+    waiter w = {&l, NULL, BOUNDED, 99, 0};
     nt_thread t = start_joinable(wait_for_lock, &w, 0);
-    await_parked(&l);
+    await_queued(&l, 1);
     nt_lock pause = NT_LOCK_LOCKED;
     nt_lock_acquire(&pause, 5000000, NULL);  /* 5 ms: well past the handoff threshold */
     CHECK(nt_lock_release(&l) == NT_OK);
@@ -423,22 +479,129 @@ static void test_handoff(void)
     CHECK(nt_lock_release(&l) == NT_OK);
 }
 
+/* ---- waits that do not block the OS thread ---- */
+
+typedef struct async_wait {
+    nt_lock_wait wait;
+    atomic_int woken;
+} async_wait;
+
+static void async_wake(nt_lock_wait *wait)
+{
+    atomic_store(&((async_wait *)wait)->woken, 1);
+}
+
+static void await_woken(async_wait *a)
+{
+    uint64_t until = now_ns() + BOUNDED;
+    while (!atomic_load(&a->woken) && now_ns() < until) sleep_ms(1);
+    CHECK(atomic_load(&a->woken));
+}
+
+static void test_async_wait(void)
+{
+    nt_lock l = 0;
+    async_wait a = {.wait.wake = async_wake};
+    CHECK(nt_lock_wait_begin(&l, &a.wait) == NT_OK);  /* free: taken at once, nothing queued */
+    CHECK(nt_lock_locked(&l) && nt_lock_queued(&l) == 0);
+
+    a = (async_wait){.wait.wake = async_wake};
+    CHECK(nt_lock_wait_begin(&l, &a.wait) == NT_QUEUED);
+    CHECK(nt_lock_queued(&l) == 1);
+    CHECK(nt_lock_release(&l) == NT_OK);  /* chooses it: its wake runs before release returns */
+    CHECK(atomic_load(&a.woken));
+    CHECK(nt_lock_queued(&l) == 0);
+    CHECK(nt_lock_wait_end(&l, &a.wait) == NT_OK);
+    CHECK(nt_lock_locked(&l));
+
+    /* given up before any release: no longer queued, the lock untouched */
+    a = (async_wait){.wait.wake = async_wake};
+    CHECK(nt_lock_wait_begin(&l, &a.wait) == NT_QUEUED);
+    CHECK(nt_lock_wait_end(&l, &a.wait) == NT_TIMEOUT);
+    CHECK(!atomic_load(&a.woken) && nt_lock_queued(&l) == 0 && nt_lock_locked(&l));
+    CHECK(nt_lock_release(&l) == NT_OK);
+    CHECK(!nt_lock_locked(&l));
+}
+
+/* Blocking and non-blocking waits share one queue, oldest first; one that waited long is handed
+ * the lock, whichever kind it is. */
+static void test_async_and_blocking_queue_in_order(void)
+{
+    nt_lock l = NT_LOCK_LOCKED;
+    waiter w = {&l, NULL, BOUNDED, 99, 0};
+    nt_thread t = start_joinable(wait_for_lock, &w, 0);
+    await_queued(&l, 1);
+    async_wait a = {.wait.wake = async_wake};
+    CHECK(nt_lock_wait_begin(&l, &a.wait) == NT_QUEUED);
+    CHECK(nt_lock_queued(&l) == 2);
+    sleep_ms(5);  /* both past the handoff threshold */
+
+    CHECK(nt_lock_release(&l) == NT_OK);  /* the blocked thread came first */
+    nt_thread_join(&t);
+    CHECK(atomic_load(&w.result) == NT_OK);
+    CHECK(!atomic_load(&a.woken));
+    CHECK(nt_lock_queued(&l) == 1);
+
+    CHECK(nt_lock_release(&l) == NT_OK);  /* now the async wait, handed the lock */
+    await_woken(&a);
+    CHECK(nt_lock_acquire(&l, 0, NULL) == NT_TIMEOUT);  /* held for it: no barging */
+    CHECK(nt_lock_wait_end(&l, &a.wait) == NT_OK);
+    CHECK(nt_lock_release(&l) == NT_OK);
+    CHECK(l == 0);
+}
+
+/* Async waiters released by other threads, many at once: every wake reaches its wait. */
+static void async_increment(void *arg)
+{
+    counter *c = arg;
+    for (int i = 0; i < c->rounds; i++) {
+        async_wait a = {.wait.wake = async_wake};
+        int rc;
+        while ((rc = nt_lock_wait_begin(&c->lock, &a.wait)) == NT_QUEUED) {
+            uint64_t until = now_ns() + BOUNDED;
+            while (!atomic_load(&a.woken) && now_ns() < until) yield_cpu();
+            rc = nt_lock_wait_end(&c->lock, &a.wait);
+            if (rc == NT_OK) break;
+            CHECK(atomic_load(&a.woken));  /* not taken only after a wake (another barged in) */
+            atomic_store(&a.woken, 0);
+        }
+        c->value++;
+        nt_lock_release(&c->lock);
+    }
+}
+
+static void test_async_contention(void)
+{
+    counter c = {0, 0, 20000};
+    nt_thread t[4];
+    for (int i = 0; i < 4; i++) t[i] = start_joinable(i % 2 ? async_increment : increment, &c, 0);
+    for (int i = 0; i < 4; i++) nt_thread_join(&t[i]);
+    CHECK(c.value == 4L * c.rounds);
+    CHECK(c.lock == 0 && nt_lock_queued(&c.lock) == 0);
+}
+
 int main(void)
 {
-    test_platform();
-    test_thread_facts();
-    test_thread_names();
-    test_thread_init();
-    test_thread_errors();
-    test_detached();
-    test_lock_basics();
-    test_timed_wait_never_early();
-    test_contention();
-    test_release_by_other_thread();
-    test_waker();
-    test_timeouts_under_contention();
-    test_no_starvation();
-    test_handoff();
+    nt_thread_options o = {0, "watchdog", 1};
+    nt_thread dog;
+    if (nt_thread_start(&o, NULL, watchdog, NULL, &dog) != NT_OK) return 2;
+    RUN(test_platform);
+    RUN(test_thread_facts);
+    RUN(test_thread_names);
+    RUN(test_thread_init);
+    RUN(test_thread_errors);
+    RUN(test_detached);
+    RUN(test_lock_basics);
+    RUN(test_timed_wait_never_early);
+    RUN(test_contention);
+    RUN(test_release_by_other_thread);
+    RUN(test_waker);
+    RUN(test_timeouts_under_contention);
+    RUN(test_no_starvation);
+    RUN(test_handoff);
+    RUN(test_async_wait);
+    RUN(test_async_and_blocking_queue_in_order);
+    RUN(test_async_contention);
     if (failures) {
         fprintf(stderr, "%d check(s) failed\n", failures);
         return 1;

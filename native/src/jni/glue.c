@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "nativethread.h"
+#include "../platform.h"  /* NT_THREAD_LOCAL */
 
 #define FN(name) JNICALL Java_io_github_nativethread_internal_Native_##name
 
@@ -257,11 +258,65 @@ JNIEXPORT jint FN(lockAcquire)(JNIEnv *env, jclass cls, jlong lock, jlong timeou
     return nt_lock_acquire((nt_lock *)(intptr_t)lock, timeout_ns, (nt_waker *)(intptr_t)waker);
 }
 
-JNIEXPORT void FN(lockRelease)(JNIEnv *env, jclass cls, jlong lock)
+/* The key of the Java wait the current thread's release chose, for lockRelease to return. */
+static NT_THREAD_LOCAL jlong chosen_key;
+
+JNIEXPORT jlong FN(lockRelease)(JNIEnv *env, jclass cls, jlong lock)
 {
     (void)cls;
+    chosen_key = 0;
     int rc = nt_lock_release((nt_lock *)(intptr_t)lock);
     if (rc) throw_error(env, NULL, rc);
+    return chosen_key;
+}
+
+JNIEXPORT jint FN(lockQueued)(JNIEnv *env, jclass cls, jlong lock)
+{
+    (void)env, (void)cls;
+    return nt_lock_queued((nt_lock *)(intptr_t)lock);
+}
+
+/* A wait of a Java thread that parks the Java way (a virtual thread): the release that chooses
+ * it hands its key back to Java, which unparks the thread that registered the key. */
+typedef struct java_wait {
+    nt_lock_wait wait;  /* first: the wake function gets its address */
+    jlong key;
+} java_wait;
+
+static void java_wake(nt_lock_wait *wait)
+{
+    chosen_key = ((java_wait *)wait)->key;
+}
+
+JNIEXPORT jlong FN(lockWaitNew)(JNIEnv *env, jclass cls, jlong key)
+{
+    (void)cls;
+    java_wait *w = calloc(1, sizeof *w);
+    if (!w) {
+        throw_oom(env, "nativethread: no memory for a lock wait");
+        return 0;
+    }
+    w->wait.wake = java_wake;
+    w->key = key;
+    return (jlong)(intptr_t)w;
+}
+
+JNIEXPORT jint FN(lockWaitBegin)(JNIEnv *env, jclass cls, jlong lock, jlong wait)
+{
+    (void)env, (void)cls;
+    return nt_lock_wait_begin((nt_lock *)(intptr_t)lock, (nt_lock_wait *)(intptr_t)wait);
+}
+
+JNIEXPORT jint FN(lockWaitEnd)(JNIEnv *env, jclass cls, jlong lock, jlong wait)
+{
+    (void)env, (void)cls;
+    return nt_lock_wait_end((nt_lock *)(intptr_t)lock, (nt_lock_wait *)(intptr_t)wait);
+}
+
+JNIEXPORT void FN(lockWaitFree)(JNIEnv *env, jclass cls, jlong wait)
+{
+    (void)env, (void)cls;
+    free((java_wait *)(intptr_t)wait);
 }
 
 JNIEXPORT jlong FN(newWaker)(JNIEnv *env, jclass cls)

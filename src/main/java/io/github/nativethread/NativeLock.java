@@ -6,8 +6,12 @@ import java.lang.invoke.VarHandle;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * CPython's {@code _thread.lock}: a lock without an owner. Any thread may release it, and the
@@ -19,6 +23,11 @@ import java.util.concurrent.locks.Lock;
  * which parks it (after CPython's {@code PyMutex}). Timed waits measure the monotonic clock of
  * {@link System#nanoTime()} and never return early. The word lives in a direct buffer, so its memory
  * is freed when the lock becomes unreachable, locked or not.
+ *
+ * <p>Virtual threads (JDK 21+) wait without blocking their carrier: a virtual thread that must wait
+ * queues in the same queue as the platform threads (same order, same handoff) and parks like a
+ * {@link java.util.concurrent.locks.ReentrantLock} waiter, so waiting virtual threads never starve
+ * the scheduler of carriers.
  *
  * <p>As a {@link Lock}: {@link #lock()}/{@link #unlock()} are {@code acquire()}/{@code release()};
  * {@link #lockInterruptibly()} and {@link #tryLock(long, TimeUnit)} notice {@link Thread#interrupt()}
@@ -33,7 +42,13 @@ public final class NativeLock extends BaseLock {
     }
 
     private static final VarHandle WORD = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
-    private static final int LOCKED = 1;  // NT_LOCK_LOCKED; NT_LOCK_PARKED (2) is the C layer's
+    private static final int LOCKED = 1, PARKED = 2;  // NT_LOCK_LOCKED, NT_LOCK_PARKED
+    /** Yields before a virtual thread queues (nt_lock_acquire's spin, CPython's MAX_SPIN_COUNT). */
+    private static final int SPIN_LIMIT = 40;
+
+    /** The waits of virtual threads, by the key their native wait carries. */
+    private static final Map<Long, VirtualWait> VIRTUAL_WAITS = new ConcurrentHashMap<>();
+    private static final AtomicLong VIRTUAL_KEYS = new AtomicLong();
 
     private final ByteBuffer word = ByteBuffer.allocateDirect(8).alignedSlice(4);
     private final long address = Native.address(word);
@@ -45,9 +60,11 @@ public final class NativeLock extends BaseLock {
     @Override
     public void release() {
         if (!WORD.compareAndSet(word, 0, LOCKED, 0)) {
-            Native.lockRelease(address);  // waiters to wake, or not locked at all
+            long chosen = Native.lockRelease(address);  // waiters to wake, or not locked at all
             Reference.reachabilityFence(word);
+            if (chosen != 0) VirtualWait.wake(chosen);
         }
+        if (Signals.tripped) Signals.checkSignals();
     }
 
     @Override
@@ -55,9 +72,25 @@ public final class NativeLock extends BaseLock {
         return ((int) WORD.getVolatile(word, 0) & LOCKED) != 0;
     }
 
-    /** In the main thread, waits run pending signal handlers and can be interrupted. */
+    /**
+     * How many threads are waiting for the lock now (queued, past a short spin); a snapshot, for
+     * monitoring and tests, as {@link java.util.concurrent.locks.ReentrantLock#getQueueLength()}.
+     */
+    public int getQueueLength() {
+        int n = Native.lockQueued(address);
+        Reference.reachabilityFence(word);
+        return n;
+    }
+
+    /** In the main thread, a checkpoint for signal handlers; its waits can be interrupted. */
     @Override
     boolean acquireNanos(long nanos) {
+        if (Signals.tripped) Signals.checkSignals();
+        return take(nanos);
+    }
+
+    /** {@link #acquireNanos} without the checkpoint on entry. */
+    boolean take(long nanos) {
         if (WORD.compareAndSet(word, 0, 0, LOCKED)) return true;
         return nanos == 0 ? tryTake() : acquireSlow(nanos);
     }
@@ -71,8 +104,9 @@ public final class NativeLock extends BaseLock {
     }
 
     private boolean acquireSlow(long nanos) {
-        long waker = Signals.wakerOfCurrentThread();
         long start = System.nanoTime();
+        if (VirtualThreads.isVirtual(Thread.currentThread())) return acquireVirtual(nanos, start);
+        long waker = Signals.wakerOfCurrentThread();
         for (;;) {
             if (waker != 0) Signals.checkSignals();  // pending handlers run first; may throw
             long left = nanos;
@@ -84,6 +118,87 @@ public final class NativeLock extends BaseLock {
             Reference.reachabilityFence(word);
             if (result == Native.OK) return true;
             // TIMEOUT: the loop confirms the deadline by System.nanoTime(); INTERRUPTED: handlers run
+        }
+    }
+
+    /**
+     * A virtual thread must not block its carrier in C: it queues a native wait that blocks
+     * nothing, in the same queue as the platform threads' waits, and parks the Java way until the
+     * release that chooses it unparks it. (It is never the main thread: no signal checkpoints.)
+     */
+    private boolean acquireVirtual(long nanos, long start) {
+        for (int spins = 0; spins < SPIN_LIMIT; spins++) {
+            int v = (int) WORD.getVolatile(word, 0);
+            if ((v & LOCKED) == 0) {
+                if (WORD.compareAndSet(word, 0, v, v | LOCKED)) return true;
+            } else if ((v & PARKED) != 0 || (nanos > 0 && System.nanoTime() - start >= nanos)) {
+                break;
+            } else {
+                Thread.yield();
+            }
+        }
+        VirtualWait w = new VirtualWait(this);
+        try {
+            for (;;) {
+                if (Native.lockWaitBegin(address, w.wait) == Native.OK) return true;
+                try {
+                    w.park(nanos, start);
+                } catch (Throwable e) {  // the wait must end before its memory goes
+                    if (Native.lockWaitEnd(address, w.wait) == Native.OK) release();
+                    throw e;
+                }
+                if (Native.lockWaitEnd(address, w.wait) == Native.OK) return true;
+                if (nanos >= 0 && System.nanoTime() - start >= nanos) return false;
+            }
+        } finally {
+            w.close();
+            Reference.reachabilityFence(word);
+        }
+    }
+
+    /** A virtual thread's wait: its native half, and what the release that chooses it sets. */
+    private static final class VirtualWait {
+        final Thread thread = Thread.currentThread();
+        final long key = VIRTUAL_KEYS.incrementAndGet();
+        final long wait;
+        final Object blocker;
+        volatile boolean woken;
+
+        VirtualWait(Object blocker) {
+            this.blocker = blocker;
+            this.wait = Native.lockWaitNew(key);
+            VIRTUAL_WAITS.put(key, this);
+        }
+
+        /** Called by a release that chose the wait with {@code key}. */
+        static void wake(long key) {
+            VirtualWait w = VIRTUAL_WAITS.get(key);
+            if (w == null) return;  // it gave up meanwhile, and took the lock or passed it on
+            w.woken = true;
+            LockSupport.unpark(w.thread);
+        }
+
+        /** Parks until woken or {@code nanos} (-1: no limit) after {@code start}. Like
+         *  {@link #acquire()}, not ended by {@link Thread#interrupt()}, whose status it keeps. */
+        void park(long nanos, long start) {
+            boolean interrupted = false;
+            while (!woken) {
+                if (nanos < 0) {
+                    LockSupport.park(blocker);
+                } else {
+                    long left = nanos - (System.nanoTime() - start);
+                    if (left <= 0) break;
+                    LockSupport.parkNanos(blocker, left);
+                }
+                interrupted |= Thread.interrupted();
+            }
+            woken = false;
+            if (interrupted) thread.interrupt();
+        }
+
+        void close() {
+            VIRTUAL_WAITS.remove(key);
+            Native.lockWaitFree(wait);
         }
     }
 

@@ -110,7 +110,11 @@ public final class NativeThread {
         return Thread.currentThread().getId();
     }
 
-    /** The kernel's id of the calling thread (gettid, pthread_threadid_np, GetCurrentThreadId). */
+    /**
+     * The kernel's id of the calling thread (gettid, pthread_threadid_np, GetCurrentThreadId). In a
+     * virtual thread it is the id of the carrier thread running it at that instant, which can change
+     * at any wait.
+     */
     public static long getNativeId() {
         return Native.nativeId();
     }
@@ -153,7 +157,8 @@ public final class NativeThread {
     /**
      * Sets the OS name of the calling thread (what {@code top -H}, {@code gdb} and
      * {@code /proc/self/task/<tid>/comm} show), truncated to the platform's limit (15 bytes on Linux)
-     * without splitting a character. The Java name is not changed.
+     * without splitting a character. The Java name is not changed. In a virtual thread this names
+     * the carrier thread running it at that instant.
      *
      * @throws IllegalArgumentException if it contains a NUL character
      */

@@ -7,8 +7,8 @@ import java.nio.ByteBuffer;
  * the glue turns C error codes into {@code ThreadError}. Not part of the public API.
  */
 public final class Native {
-    /** Results of {@link #lockAcquire}: the C layer's NT_OK, NT_TIMEOUT, NT_INTERRUPTED. */
-    public static final int OK = 0, TIMEOUT = -1, INTERRUPTED = -2;
+    /** Results of the lock calls: the C layer's NT_OK, NT_TIMEOUT, NT_INTERRUPTED, NT_QUEUED. */
+    public static final int OK = 0, TIMEOUT = -1, INTERRUPTED = -2, QUEUED = -6;
 
     static {
         NativeLibrary.load();
@@ -63,8 +63,29 @@ public final class Native {
     /** nt_lock_acquire: timeoutNanos -1 = forever, 0 = do not wait; waker 0 = not interruptible. */
     public static native int lockAcquire(long lock, long timeoutNanos, long waker);
 
-    /** nt_lock_release; throws ThreadError("release unlocked lock"). */
-    public static native void lockRelease(long lock);
+    /**
+     * nt_lock_release; throws ThreadError("release unlocked lock"). Returns the key of the
+     * {@link #lockWaitNew Java wait} the release chose (its thread must be unparked), else 0.
+     */
+    public static native long lockRelease(long lock);
+
+    /** nt_lock_queued: waits queued on the lock now. */
+    public static native int lockQueued(long lock);
+
+    /**
+     * A lock wait that does not block the OS thread (nt_lock_wait), for a virtual thread: a
+     * release that chooses it returns {@code key} from {@link #lockRelease}. Free it with
+     * {@link #lockWaitFree} once ended.
+     */
+    public static native long lockWaitNew(long key);
+
+    /** nt_lock_wait_begin: OK (taken) or QUEUED. */
+    public static native int lockWaitBegin(long lock, long wait);
+
+    /** nt_lock_wait_end: OK (taken) or TIMEOUT (not taken, no longer queued). */
+    public static native int lockWaitEnd(long lock, long wait);
+
+    public static native void lockWaitFree(long wait);
 
     public static native long newWaker();
 
