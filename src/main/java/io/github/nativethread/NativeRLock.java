@@ -15,15 +15,17 @@ public final class NativeRLock extends BaseLock {
 
     public NativeRLock() {}
 
+    /** In the main thread, a checkpoint for signal handlers, as {@link NativeLock}'s. */
     @Override
     boolean acquireNanos(long nanos) {
+        if (Signals.tripped) Signals.checkSignals();
         Thread me = Thread.currentThread();
         if (owner == me) {
             if (count == Integer.MAX_VALUE) throw new IllegalArgumentException("Internal lock count overflowed");
             count++;
             return true;
         }
-        if (!lock.acquireNanos(nanos)) return false;
+        if (!lock.take(nanos)) return false;
         owner = me;
         count = 1;
         return true;
@@ -36,13 +38,20 @@ public final class NativeRLock extends BaseLock {
         if (owner != Thread.currentThread()) throw new ThreadError("cannot release un-acquired lock");
         if (--count == 0) {
             owner = null;
-            lock.release();
+            lock.release();  // a checkpoint
+        } else if (Signals.tripped) {
+            Signals.checkSignals();
         }
     }
 
     @Override
     public boolean locked() {
         return lock.locked();
+    }
+
+    /** How many threads are waiting for the lock now; see {@link NativeLock#getQueueLength()}. */
+    public int getQueueLength() {
+        return lock.getQueueLength();
     }
 
     /** Does the calling thread hold it? ({@code _is_owned}) */

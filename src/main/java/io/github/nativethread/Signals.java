@@ -11,16 +11,20 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * The part of CPython's {@code signal} module that {@link NativeThread#interruptMain(int)} needs:
  * a table of handlers that run in the main thread.
  *
- * <p><b>The main thread</b> is the JVM's {@code main} thread: the live thread named "main" in the
- * thread group "main" when this class initialises (the thread the launcher ran {@code main(String[])}
- * in). If there is none (it has ended, or the JVM was created by a native host that named no thread
- * so), the thread that first used this class is the main thread. {@link NativeThread#mainThreadIdent()}
- * returns its ident.
+ * <p><b>The main thread</b> is the thread that created the JVM: the launcher's {@code main} thread
+ * (the one {@code main(String[])} runs in), or, in a JVM created by a native host through
+ * {@code JNI_CreateJavaVM}, the host's thread that created it. The JVM gives that thread's
+ * {@code java.lang.Thread} the smallest id it ever hands out, so the library recognises it by its id,
+ * never by its name: no thread started by this library, whatever its name, and no later thread
+ * ever becomes the main thread. {@link NativeThread#mainThreadIdent()} returns its ident; if it had
+ * already ended (or, in a native host, detached) when this class initialised, there is no main
+ * thread: {@code mainThreadIdent()} returns 0 and handlers never run.
  *
  * <p><b>Delivery.</b> {@code interruptMain(signum)} marks the signal pending; its handler runs in the
  * main thread only: at once when the main thread itself called, otherwise at the main thread's
- * next checkpoint: {@link #checkSignals()}, or a wait in {@link NativeLock#acquire},
- * {@link NativeRLock#acquire} or {@link ThreadHandle#join}. Such a wait, already blocked, wakes
+ * next checkpoint: {@link #checkSignals()}, and every {@code acquire}, {@code release} and
+ * {@code join} of {@link NativeLock}, {@link NativeRLock} and {@link ThreadHandle} (a checkpoint
+ * costs one volatile read while no signal is pending). A wait in one of them, already blocked, wakes
  * within milliseconds, runs the pending handlers in signal-number order, and then either ends with
  * the exception a handler threw (the lock is not taken) or goes on waiting for the time left.
  * A main thread in {@code Thread.sleep}, {@code Object.wait} or {@code LockSupport.park} is not
@@ -100,8 +104,10 @@ public final class Signals {
     private static final Map<Integer, sun.misc.SignalHandler> ROUTED = new ConcurrentHashMap<>();
     private static final AtomicReferenceArray<SignalHandler> HANDLERS = new AtomicReferenceArray<>(NSIG);
     private static final AtomicIntegerArray PENDING = new AtomicIntegerArray(NSIG);
-    /** Some signal may be pending: set after a PENDING slot, cleared before scanning them. */
-    private static volatile boolean tripped;
+    /** Some signal may be pending: set after a PENDING slot, cleared before scanning them. The
+     *  library's checkpoints read it before calling {@link #checkSignals()}. */
+    static volatile boolean tripped;
+    /** The thread that created the JVM, or null if it had ended before this class initialised. */
     private static final Thread MAIN = findMainThread();
     /** Ends the main thread's interruptible native waits. Lives as long as the class. */
     private static final long MAIN_WAKER = Native.newWaker();
@@ -125,27 +131,29 @@ public final class Signals {
         };
     }
 
+    /**
+     * The JVM numbers its threads in the order they are created, and the thread that created the
+     * JVM comes first (JDK 11-18 give it 1, later ones Thread.PRIMORDIAL_TID), before the JVM's
+     * own threads in the "system" group (Reference Handler, Finalizer...), which never end. So it
+     * is alive exactly when the live thread with the smallest id is not a system thread.
+     */
+    @SuppressWarnings("deprecation")  // Thread.threadId() is JDK 19+
     private static Thread findMainThread() {
-        Thread current = Thread.currentThread();
-        if (isJvmMain(current)) return current;
-        ThreadGroup root = current.getThreadGroup();
-        while (root != null && root.getParent() != null) root = root.getParent();
-        Thread[] threads = new Thread[root == null ? 0 : root.activeCount() + 16];
-        int n = root == null ? 0 : root.enumerate(threads, true);
+        ThreadGroup root = Thread.currentThread().getThreadGroup();
+        while (root.getParent() != null) root = root.getParent();
+        Thread[] threads = new Thread[root.activeCount() + 16];
+        int n = root.enumerate(threads, true);
+        Thread first = null;
         for (int i = 0; i < n; i++) {
-            if (isJvmMain(threads[i])) return threads[i];
+            if (first == null || threads[i].getId() < first.getId()) first = threads[i];
         }
-        return current;
-    }
-
-    private static boolean isJvmMain(Thread t) {
-        ThreadGroup group = t.getThreadGroup();
-        return t.isAlive() && "main".equals(t.getName()) && group != null && "main".equals(group.getName());
+        ThreadGroup group = first == null ? null : first.getThreadGroup();
+        return group != null && group.getParent() != null ? first : null;
     }
 
     @SuppressWarnings("deprecation")  // Thread.threadId() is JDK 19+
     static long mainThreadIdent() {
-        return MAIN.getId();
+        return MAIN == null ? 0 : MAIN.getId();
     }
 
     /** The waker of the calling thread's native waits: the main thread's, else 0 (none). */

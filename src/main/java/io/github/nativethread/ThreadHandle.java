@@ -43,10 +43,12 @@ public final class ThreadHandle {
         return joinNanos(Timeouts.waitTimeout(timeoutSeconds));
     }
 
+    /** In the main thread, a checkpoint for signal handlers, as a lock's acquire. */
     private boolean joinNanos(long nanos) {
+        if (Signals.tripped) Signals.checkSignals();
         if (start.finished) return true;
         if (ident == NativeThread.getIdent()) throw new ThreadError("Cannot join current thread");
-        if (!start.done.acquireNanos(nanos)) return false;
+        if (!start.done.take(nanos)) return false;
         start.done.release();
         return true;
     }

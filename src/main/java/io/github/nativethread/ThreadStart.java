@@ -11,7 +11,7 @@ final class ThreadStart implements Runnable {
     ThreadStart(Runnable function, String name) {
         this.function = function;
         this.name = name;
-        done.acquire();
+        done.take(0);  // a new lock: taken at once
     }
 
     @Override

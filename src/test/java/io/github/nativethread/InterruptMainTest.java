@@ -13,13 +13,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 
 /**
  * Ports of CPython's InterruptMainTests (test_thread.py) and test_threadsignals.py. Surefire runs
- * the tests in the JVM's main thread, which is the library's main thread.
+ * the tests in the JVM's main thread, which is the library's main thread; so they run in it, not
+ * in a thread of their own (junit-platform.properties), and bound their waits themselves.
  */
+@Timeout(value = 2, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SAME_THREAD)
 class InterruptMainTest {
     /** A signal besides SIGINT and SIGTERM that every platform has. */
     static final int OTHER = Signals.SIGUSR1 > 0 ? Signals.SIGUSR1 : Signals.SIGABRT;
@@ -238,12 +241,69 @@ class InterruptMainTest {
     void aSignalPendingBeforeTheWaitRunsAtItsStart() throws Exception {
         IllegalStateException mine = new IllegalStateException("pending");
         Signals.signal(OTHER, raising(mine));
-        inJavaThread(() -> NativeThread.interruptMain(OTHER));
-        assertTrue(ranIn.isEmpty());  // pending, not run in the other thread
         NativeLock lock = new NativeLock();
         lock.acquire();
+        inJavaThread(() -> NativeThread.interruptMain(OTHER));
+        assertTrue(ranIn.isEmpty());  // pending, not run in the other thread
         assertSame(mine, assertThrows(IllegalStateException.class, () -> lock.acquire(60.0)));
         lock.release();
+    }
+
+    /** CPython runs handlers between bytecodes; here every acquire, release and join of the main
+     *  thread is a checkpoint, also when it need not wait: an interrupt that arrives while main
+     *  computes does not linger until some later, unrelated wait. */
+    @Test
+    void everyAcquireReleaseAndJoinIsACheckpoint() throws Exception {
+        AtomicInteger runs = new AtomicInteger();
+        Signals.signal(OTHER, counting(runs));
+        NativeLock lock = new NativeLock();
+        NativeRLock rlock = new NativeRLock();
+        ThreadHandle ended = NativeThread.startJoinableThread(() -> {});
+        ended.join();
+        rlock.acquire();
+        List<Runnable> checkpoints = List.of(lock::acquire, lock::release, () -> lock.acquire(false), lock::release,
+                () -> lock.acquire(1.0), lock::release, rlock::acquire, rlock::release, ended::join,
+                () -> ended.join(1.0), lock::lock, lock::unlock, lock::tryLock, lock::unlock);
+        for (int i = 0; i < checkpoints.size(); i++) {
+            inJavaThread(() -> NativeThread.interruptMain(OTHER));
+            assertEquals(i, runs.get(), "pending until the next checkpoint");
+            checkpoints.get(i).run();
+            assertEquals(i + 1, runs.get(), "checkpoint " + i + " ran the handler");
+        }
+        rlock.release();
+        assertFalse(lock.locked());
+        assertFalse(rlock.locked());
+    }
+
+    /** The handler runs before an acquire takes the lock, and after a release has released it: an
+     *  exception from it leaves the lock as if the acquire had not been called / as released. */
+    @Test
+    void aHandlerThatThrowsAtACheckpointLeavesTheLockConsistent() throws Exception {
+        RuntimeException mine = new IllegalStateException("at the checkpoint");
+        Signals.signal(OTHER, raising(mine));
+        NativeLock lock = new NativeLock();
+        inJavaThread(() -> NativeThread.interruptMain(OTHER));
+        assertSame(mine, assertThrows(IllegalStateException.class, lock::acquire));
+        assertFalse(lock.locked(), "the acquire did not take it");
+        lock.acquire();
+        inJavaThread(() -> NativeThread.interruptMain(OTHER));
+        assertSame(mine, assertThrows(IllegalStateException.class, lock::release));
+        assertFalse(lock.locked(), "the release released it");
+    }
+
+    /** The reviewer's stale interrupt: a watchdog interrupts main while it computes; main's next
+     *  library call handles it, not a wait minutes later. */
+    @Test
+    void anInterruptWhileMainComputesIsHandledAtItsNextLibraryCall() throws Exception {
+        NativeLock work = new NativeLock();
+        inJavaThread(NativeThread::interruptMain);  // arrives while main "computes"
+        assertThrows(KeyboardInterrupt.class, work::acquire);
+        assertFalse(work.locked());
+        work.acquire();
+        long start = System.nanoTime();
+        assertFalse(work.acquire(0.05), "nothing pending any more: a plain timed wait");
+        assertTrue(System.nanoTime() - start >= 50_000_000L);
+        work.release();
     }
 
     @Test
