@@ -15,14 +15,16 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.condition.OS;
 
 /**
  * Ports of CPython's InterruptMainTests (test_thread.py) and test_threadsignals.py. Surefire runs
  * the tests in the JVM's main thread, which is the library's main thread; so they run in it, not
- * in a thread of their own (junit-platform.properties), and bound their waits themselves.
+ * in a thread of their own (junit-platform.properties), bounded by {@link MainThreadWatchdog}.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SAME_THREAD)
+@ExtendWith(MainThreadWatchdog.class)
 class InterruptMainTest {
     /** A signal besides SIGINT and SIGTERM that every platform has. */
     static final int OTHER = Signals.SIGUSR1 > 0 ? Signals.SIGUSR1 : Signals.SIGABRT;
