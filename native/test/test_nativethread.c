@@ -227,8 +227,10 @@ static void test_detached(void)
  * N threads with explicit stacks each touch TOUCH bytes of it and wait at a gate, so that all
  * are alive at once; then they all end, and nothing is started afterwards. Linux: within a
  * bounded wait, at most one of their stacks (the last to end) may still be mapped, and the number
- * of mappings (/proc/self/maps) and VmRSS must come back near the baseline. TSan maps and keeps
- * shadow memory of its own for each stack, so under TSan only the stacks themselves are checked. */
+ * of mappings (/proc/self/maps) and VmRSS must come back near the baseline, and the stack still
+ * mapped must have given back the pages it no longer used. TSan maps and keeps shadow memory of its
+ * own for each stack and puts its big thread state in the static TLS at the top of each stack, so
+ * under TSan only the unmapping is checked. */
 #define RELEASE_THREADS 32
 #define RELEASE_STACK (2 * 1024 * 1024)
 #define RELEASE_TOUCH (1024 * 1024)
@@ -281,6 +283,29 @@ static long mapping_count(const uintptr_t *addresses, int n, long *mapped)
 #else
     (void)addresses;
     (void)n;
+    return -1;
+#endif
+}
+
+/* Linux, from /proc/self/smaps: the resident kB of the mapping that holds `address`; -1 if none. */
+static long mapping_rss_kb(uintptr_t address)
+{
+#ifdef __linux__
+    FILE *f = fopen("/proc/self/smaps", "r");
+    if (!f) return -1;
+    char line[512];
+    int inside = 0;
+    long kb = -1;
+    while (kb < 0 && fgets(line, sizeof line, f)) {
+        unsigned long long lo, hi;
+        char dash;
+        if (sscanf(line, "%llx%c%llx", &lo, &dash, &hi) == 3 && dash == '-') inside = address >= lo && address < hi;
+        else if (inside && strncmp(line, "Rss:", 4) == 0) kb = strtol(line + 4, NULL, 10);
+    }
+    fclose(f);
+    return kb;
+#else
+    (void)address;
     return -1;
 #endif
 }
@@ -351,6 +376,13 @@ static void test_detached_release(void)
            " VmRSS %ld -> %ld -> %ld kB, %ld stack(s) still mapped\n", started, RELEASE_STACK / 1024,
            RELEASE_TOUCH / 1024, maps0, maps1, maps2, rss0, rss1, rss2, stacks_mapped);
     if (stacks_mapped >= 0) CHECK(stacks_mapped <= 1);  /* the last to end waits for the next */
+    /* and that one gave back the pages it no longer used as it ended */
+    for (int i = 0; i < slots; i++) {
+        long kb = mapping_rss_kb(r.stack[i]);
+        if (kb < 0) continue;
+        printf("detached release: the stack still mapped has %ld kB resident\n", kb);
+        if (totals) CHECK(kb < RELEASE_TOUCH / 1024 / 2);
+    }
     if (totals && maps0 >= 0) {
         CHECK(maps1 >= maps0 + started);
         CHECK(maps2 <= maps0 + maps_slack);
