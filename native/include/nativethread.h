@@ -59,7 +59,11 @@ const char *nt_strerror(int code, char *buf, size_t len);
 typedef struct nt_thread_options {
     size_t stack_size;  /* 0: platform default; else rounded up to nt_platform.stack_unit */
     const char *name;   /* UTF-8 OS name, truncated to name_max at a character boundary; NULL: none */
-    int detached;       /* nonzero: nothing may join it; its resources are released after it ends */
+    /* nonzero: nothing may join it; once it ends, its stack, mappings and OS thread are released
+     * without anyone's help: at once on Windows; on POSIX by the next detached thread to end or
+     * the next nt_thread_start(), whichever comes first (until then the one that ended last keeps
+     * its stack mapped, but gives its unused pages back to the OS) */
+    int detached;
 } nt_thread_options;
 
 typedef struct nt_thread {

@@ -273,6 +273,176 @@ static void test_detached(void)
     CHECK(atomic_load(&done));
 }
 
+/* Detached threads release their stacks when they end, without waiting for another start.
+ * N threads with explicit stacks each touch TOUCH bytes of it and wait at a gate, so that all
+ * are alive at once; then they all end, and nothing is started afterwards. Linux: within a
+ * bounded wait, at most one of their stacks (the last to end) may still be mapped, and the number
+ * of mappings (/proc/self/maps) and VmRSS must come back near the baseline, and the stack still
+ * mapped must have given back the pages it no longer used. TSan maps and keeps shadow memory of its
+ * own for each stack and puts its big thread state in the static TLS at the top of each stack, so
+ * under TSan only the unmapping is checked. */
+#define RELEASE_THREADS 32
+#define RELEASE_STACK (2 * 1024 * 1024)
+#define RELEASE_TOUCH (1024 * 1024)
+
+typedef struct release_test {
+    nt_lock gate;
+    atomic_int touched, ended, gate_timeouts;
+    uintptr_t stack[RELEASE_THREADS];  /* an address in each thread's stack */
+    atomic_int slots;
+} release_test;
+
+static void touch_then_wait(void *arg)
+{
+    release_test *r = arg;
+    char buf[RELEASE_TOUCH];
+    volatile char *p = buf;
+    for (size_t i = 0; i < sizeof buf; i += 1024) p[i] = 1;  /* every page of it */
+#if defined(__GNUC__) || defined(__clang__)
+    r->stack[atomic_fetch_add(&r->slots, 1)] = (uintptr_t)__builtin_frame_address(0);  /* not a fake stack */
+#endif
+    atomic_fetch_add(&r->touched, 1);
+    if (nt_lock_acquire(&r->gate, 30000000000LL, NULL) == NT_OK) nt_lock_release(&r->gate);
+    else atomic_fetch_add(&r->gate_timeouts, 1);
+    atomic_fetch_add(&r->ended, 1);
+}
+
+/* Linux, from /proc/self/maps: the number of mappings, and how many of `n` addresses are in one;
+ * -1 elsewhere. */
+static long mapping_count(const uintptr_t *addresses, int n, long *mapped)
+{
+    *mapped = -1;
+#ifdef __linux__
+    FILE *f = fopen("/proc/self/maps", "r");
+    if (!f) return -1;
+    long lines = 0;
+    *mapped = 0;
+    char line[512];
+    while (fgets(line, sizeof line, f)) {
+        if (!strchr(line, '\n')) {  /* a long path: skip the rest of the line */
+            for (int c; (c = getc(f)) != EOF && c != '\n';) {}
+        }
+        lines++;
+        unsigned long long lo, hi;
+        if (sscanf(line, "%llx-%llx", &lo, &hi) != 2) continue;
+        for (int i = 0; i < n; i++)
+            if (addresses[i] >= lo && addresses[i] < hi) (*mapped)++;
+    }
+    fclose(f);
+    return lines;
+#else
+    (void)addresses;
+    (void)n;
+    return -1;
+#endif
+}
+
+/* Linux, from /proc/self/smaps: the resident kB of the mapping that holds `address`; -1 if none. */
+static long mapping_rss_kb(uintptr_t address)
+{
+#ifdef __linux__
+    FILE *f = fopen("/proc/self/smaps", "r");
+    if (!f) return -1;
+    char line[512];
+    int inside = 0;
+    long kb = -1;
+    while (kb < 0 && fgets(line, sizeof line, f)) {
+        unsigned long long lo, hi;
+        char dash;
+        if (sscanf(line, "%llx%c%llx", &lo, &dash, &hi) == 3 && dash == '-') inside = address >= lo && address < hi;
+        else if (inside && strncmp(line, "Rss:", 4) == 0) kb = strtol(line + 4, NULL, 10);
+    }
+    fclose(f);
+    return kb;
+#else
+    (void)address;
+    return -1;
+#endif
+}
+
+static long rss_kb(void)
+{
+#ifdef __linux__
+    FILE *f = fopen("/proc/self/status", "r");
+    if (!f) return -1;
+    char line[256];
+    long kb = -1;
+    while (fgets(line, sizeof line, f))
+        if (strncmp(line, "VmRSS:", 6) == 0) kb = strtol(line + 6, NULL, 10);
+    fclose(f);
+    return kb;
+#else
+    return -1;
+#endif
+}
+
+static void pause_ms(int ms)
+{
+    nt_lock l = NT_LOCK_LOCKED;
+    nt_lock_acquire(&l, (int64_t)ms * 1000000, NULL);
+}
+
+static void test_detached_release(void)
+{
+#ifdef __SANITIZE_THREAD__
+    const int totals = 0;  /* mappings and RSS are TSan's own business */
+#else
+    const int totals = 1;
+#endif
+    static release_test r;  /* 32 addresses: not on this stack */
+    r.gate = NT_LOCK_LOCKED;
+    long stacks_mapped;
+    long maps0 = mapping_count(NULL, 0, &stacks_mapped), rss0 = rss_kb();
+    nt_thread_options o = {RELEASE_STACK, "release", 1};
+    int started = 0;
+    for (; started < RELEASE_THREADS; started++) {
+        nt_thread t;
+        int rc = nt_thread_start(&o, NULL, touch_then_wait, &r, &t);
+        CHECK(rc == NT_OK);
+        if (rc != NT_OK) break;
+    }
+    uint64_t until = now_ns() + 30000000000u;
+    while (atomic_load(&r.touched) < started && now_ns() < until) pause_ms(1);
+    CHECK(atomic_load(&r.touched) == started);
+    int slots = atomic_load(&r.slots);
+    long maps1 = mapping_count(r.stack, slots, &stacks_mapped), rss1 = rss_kb();
+    if (stacks_mapped >= 0) CHECK(stacks_mapped == slots);  /* the measure sees them */
+    nt_lock_release(&r.gate);
+    while (atomic_load(&r.ended) < started && now_ns() < until) pause_ms(1);
+    CHECK(atomic_load(&r.ended) == started);
+    CHECK(atomic_load(&r.gate_timeouts) == 0);
+
+    /* all ended; within 5 s their stacks must be gone, though nothing was started since */
+    const long maps_slack = 8, rss_slack_kb = 8 * 1024;
+    long maps2, rss2;
+    until = now_ns() + 5000000000u;
+    do {
+        pause_ms(10);
+        maps2 = mapping_count(r.stack, slots, &stacks_mapped);
+        rss2 = rss_kb();
+    } while ((stacks_mapped > 1 || (totals && (maps2 > maps0 + maps_slack || rss2 > rss0 + rss_slack_kb)))
+             && now_ns() < until);
+    printf("detached release: %d threads x %d KiB stacks, %d KiB touched in each: mappings %ld -> %ld -> %ld,"
+           " VmRSS %ld -> %ld -> %ld kB, %ld stack(s) still mapped\n", started, RELEASE_STACK / 1024,
+           RELEASE_TOUCH / 1024, maps0, maps1, maps2, rss0, rss1, rss2, stacks_mapped);
+    if (stacks_mapped >= 0) CHECK(stacks_mapped <= 1);  /* the last to end waits for the next */
+    /* and that one gave back the pages it no longer used as it ended */
+    for (int i = 0; i < slots; i++) {
+        long kb = mapping_rss_kb(r.stack[i]);
+        if (kb < 0) continue;
+        printf("detached release: the stack still mapped has %ld kB resident\n", kb);
+        if (totals) CHECK(kb < RELEASE_TOUCH / 1024 / 2);
+    }
+    if (totals && maps0 >= 0) {
+        CHECK(maps1 >= maps0 + started);
+        CHECK(maps2 <= maps0 + maps_slack);
+    }
+    if (totals && rss0 >= 0) {
+        CHECK(rss1 >= rss0 + (long)started * (RELEASE_TOUCH / 1024) * 3 / 4);
+        CHECK(rss2 <= rss0 + rss_slack_kb);
+    }
+}
+
 /* ---- locks ---- */
 
 static void test_lock_basics(void)
@@ -591,6 +761,7 @@ int main(void)
     RUN(test_thread_init);
     RUN(test_thread_errors);
     RUN(test_detached);
+    RUN(test_detached_release);
     RUN(test_lock_basics);
     RUN(test_timed_wait_never_early);
     RUN(test_contention);

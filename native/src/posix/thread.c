@@ -181,19 +181,32 @@ size_t nt_thread_stack_size(void)
 
 /* ---- threads ----------------------------------------------------------------------------- */
 
-/* A thread this file started. Every pthread is created joinable: a joinable nt_thread is joined
- * by nt_thread_join(); a detached one, when it ends, queues itself to be joined by the next
- * nt_thread_start(). Joining is what makes it safe to unmap a stack this file allocated. */
+/* A thread this file started. Every pthread is created joinable, because joining is what makes
+ * it safe to unmap a stack this file mapped (the thread runs on it until it is gone). A joinable
+ * nt_thread is joined by nt_thread_join(). A detached one is joined by whoever comes next:
+ * each detached thread, as it ends, takes the place of the last one that ended and joins that
+ * one (it has nothing left to do but return), and nt_thread_start() joins the last one before
+ * it maps a new stack. So at most one ended thread is not yet joined, and it has given the dead
+ * part of its stack back to the OS. This needs no helper thread and no allocation at exit, so
+ * it cannot fail at the OS limits. */
 typedef struct thread_rec {
     pthread_t thread;
     void *stack;        /* our mmap'd stack (guard page included), or NULL: the library's own */
     size_t stack_len;
     int detached;
-    struct thread_rec *next;
 } thread_rec;
 
-static pthread_mutex_t ended_mutex = PTHREAD_MUTEX_INITIALIZER;
-static thread_rec *ended;  /* detached threads that have ended, waiting to be joined */
+static pthread_mutex_t last_ended_mutex = PTHREAD_MUTEX_INITIALIZER;
+static thread_rec *last_ended;  /* a detached thread that has ended, not yet joined */
+
+static thread_rec *swap_last_ended(thread_rec *rec)
+{
+    pthread_mutex_lock(&last_ended_mutex);
+    thread_rec *previous = last_ended;
+    last_ended = rec;
+    pthread_mutex_unlock(&last_ended_mutex);
+    return previous;
+}
 
 static void release_rec(thread_rec *rec)
 {
@@ -202,17 +215,25 @@ static void release_rec(thread_rec *rec)
     free(rec);
 }
 
-static void reap_ended(void)
+#ifdef __APPLE__
+#define DEAD_PAGES MADV_FREE      /* macOS: MADV_DONTNEED only lowers the pages' priority */
+#else
+#define DEAD_PAGES MADV_DONTNEED  /* Linux: gone at once, zero-filled if touched again */
+#endif
+
+/* In an ending thread on a stack we mapped: gives the pages below the current frame back to the
+ * OS, as glibc does for the stacks it maps, keeping a margin for what runs until the thread is
+ * gone. The mapping stays; the thread that joins this one unmaps it. */
+static void release_dead_stack(const thread_rec *rec)
 {
-    pthread_mutex_lock(&ended_mutex);
-    thread_rec *list = ended;
-    ended = NULL;
-    pthread_mutex_unlock(&ended_mutex);
-    while (list) {
-        thread_rec *next = list->next;
-        release_rec(list);  /* it has returned from thread_main: the join is immediate */
-        list = next;
-    }
+    size_t page = page_size();
+    uintptr_t low = (uintptr_t)rec->stack + page;  /* above the guard page */
+    uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
+    if (sp < low || sp >= (uintptr_t)rec->stack + rec->stack_len) return;
+    uintptr_t keep = 16 * page;
+    if (sp - low <= keep) return;
+    uintptr_t high = (sp - keep) & ~(uintptr_t)(page - 1);
+    if (high > low) madvise((void *)low, high - low, DEAD_PAGES);
 }
 
 /* glibc reuses the stacks of ended threads for new ones of a smaller size (up to 4 times as
@@ -269,10 +290,11 @@ static void *thread_main(void *p)
     if (failed) return NULL;  /* the starter joins it */
     run(arg);
     if (rec->detached) {
-        pthread_mutex_lock(&ended_mutex);
-        rec->next = ended;
-        ended = rec;
-        pthread_mutex_unlock(&ended_mutex);
+        if (rec->stack) release_dead_stack(rec);
+        /* From here on another thread may join this one and unmap the stack; it waits until
+         * this thread is gone, so returning through the stack is safe. */
+        thread_rec *previous = swap_last_ended(rec);
+        if (previous) release_rec(previous);  /* it has only to return: the join is brief */
     }
     return NULL;
 }
@@ -280,7 +302,8 @@ static void *thread_main(void *p)
 int nt_thread_start(const nt_thread_options *options, nt_init_fn init, nt_run_fn run, void *arg,
                     nt_thread *out)
 {
-    reap_ended();
+    thread_rec *previous = swap_last_ended(NULL);  /* its stack is free before we map one */
+    if (previous) release_rec(previous);
     thread_rec *rec = calloc(1, sizeof *rec);
     if (!rec) return ENOMEM;
     rec->detached = options->detached;

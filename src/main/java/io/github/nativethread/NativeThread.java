@@ -60,7 +60,10 @@ public final class NativeThread {
 
         private Builder() {}
 
-        /** 0 (platform default) or at least {@link #minStackSize()} bytes, rounded up to the page size. */
+        /**
+         * 0 (platform default) or at least {@link #minStackSize()} bytes, rounded up to the page size.
+         * The stack is given back to the OS when the thread has ended; another start is not needed.
+         */
         public Builder stackSize(long size) {
             this.stackSize = checkStackSize(size);
             return this;

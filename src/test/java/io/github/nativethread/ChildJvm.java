@@ -8,7 +8,9 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** A child JVM on this test class path, its output read line by line. */
@@ -19,13 +21,20 @@ final class ChildJvm {
 
     /** {@code args}: JVM options, then the main class and its arguments. */
     ChildJvm(String... args) throws IOException {
+        this(Collections.emptyMap(), args);
+    }
+
+    /** The same, with {@code env} added to the child's environment. */
+    ChildJvm(Map<String, String> env, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(ThreadHelpers.javaExecutable());
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add("--enable-native-access=ALL-UNNAMED");
         for (String a : args) cmd.add(a);
-        process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        process = builder.start();
         out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     }
 

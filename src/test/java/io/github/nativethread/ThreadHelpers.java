@@ -15,6 +15,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 import javax.management.JMException;
 import javax.management.ObjectName;
 
@@ -146,6 +147,30 @@ final class ThreadHelpers {
             throw new UncheckedIOException(e);
         }
         throw new AssertionError("no KernelPageSize in /proc/self/smaps");
+    }
+
+    /** A field of /proc/self/status in kB, e.g. "VmRSS" (resident) or "VmSize" (address space). */
+    static long procStatusKb(String field) {
+        try {
+            for (String line : Files.readAllLines(Paths.get("/proc/self/status"))) {
+                if (!line.startsWith(field + ":")) continue;
+                String[] f = line.substring(field.length() + 1).trim().split("\\s+");
+                assertEquals("kB", f[1], line);
+                return Long.parseLong(f[0]);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        throw new AssertionError("no " + field + " in /proc/self/status");
+    }
+
+    /** The number of memory mappings of this process: lines of /proc/self/maps. */
+    static long procMappings() {
+        try (Stream<String> lines = Files.lines(Paths.get("/proc/self/maps"))) {
+            return lines.count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The JVM's own thread dump (what {@code jcmd <pid> Thread.print} shows), or null if this JVM has
