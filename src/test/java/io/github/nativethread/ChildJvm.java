@@ -1,6 +1,7 @@
 package io.github.nativethread;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
@@ -11,8 +12,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** A child JVM on this test class path, its output read line by line. */
+/**
+ * A child JVM on this test class path, its output (stdout and stderr) read line by line. It runs
+ * with the options of {@code -Dnativethread.test.jvmArgs} too (as the test JVM does), and
+ * {@link #finish()} fails the test if the child printed a JNI check warning ({@code -Xcheck:jni}).
+ */
 final class ChildJvm {
+    /** What HotSpot's -Xcheck:jni prints for every misuse it finds. */
+    static final String JNI_WARNING = "WARNING in native method";
+
     final Process process;
     private final BufferedReader out;
     final List<String> lines = new ArrayList<>();
@@ -24,9 +32,19 @@ final class ChildJvm {
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add("--enable-native-access=ALL-UNNAMED");
+        cmd.addAll(extraJvmArgs());
         for (String a : args) cmd.add(a);
         process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    }
+
+    /** The options of {@code -Dnativethread.test.jvmArgs} (separated by spaces), forwarded to children. */
+    static List<String> extraJvmArgs() {
+        List<String> extra = new ArrayList<>();
+        for (String a : System.getProperty("nativethread.test.jvmArgs", "").trim().split("\\s+")) {
+            if (!a.isEmpty()) extra.add(a);
+        }
+        return extra;
     }
 
     /** Reads lines until one equals {@code line}. */
@@ -44,10 +62,13 @@ final class ChildJvm {
         assertEquals(0, kill.waitFor());
     }
 
-    /** Reads the rest of the output and returns the exit code. */
+    /** Reads the rest of the output and returns the exit code; fails if the child printed a JNI
+     *  check warning. */
     int finish() throws Exception {
         for (String l; (l = out.readLine()) != null; ) lines.add(l);
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), "child did not end");
+        assertFalse(lines.stream().anyMatch(l -> l.contains(JNI_WARNING)),
+                () -> "the child JVM printed a JNI warning: " + lines);
         return process.exitValue();
     }
 }
