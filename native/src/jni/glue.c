@@ -116,6 +116,20 @@ JNIEXPORT jint FN(signalNumber)(JNIEnv *env, jclass cls, jstring name)
     return number;
 }
 
+JNIEXPORT jint FN(signalUse)(JNIEnv *env, jclass cls, jint signum, jint jvm_flags, jobjectArray why)
+{
+    (void)cls;
+    char reason[512];
+    int use = nt_signal_use(signum, (unsigned)jvm_flags, reason, sizeof reason);
+    if (use != NT_SIGNAL_FREE) {
+        jstring text = (*env)->NewStringUTF(env, reason);
+        if (!text) return use;  /* OutOfMemoryError pending */
+        (*env)->SetObjectArrayElement(env, why, 0, text);
+        (*env)->DeleteLocalRef(env, text);
+    }
+    return use;
+}
+
 JNIEXPORT jdouble FN(timeoutMax)(JNIEnv *env, jclass cls)
 {
     (void)env, (void)cls;

@@ -9,7 +9,10 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,14 +30,29 @@ final class ChildJvm {
 
     /** {@code args}: JVM options, then the main class and its arguments. */
     ChildJvm(String... args) throws IOException {
+        this(Collections.emptyMap(), Collections.emptyList(), args);
+    }
+
+    /**
+     * A child JVM with {@code env} added to its environment (without {@code _JAVA_SR_SIGNUM} unless
+     * {@code env} has it), started (through {@code sh}, POSIX
+     * only) with the signals {@code ignored} ("HUP", ...) ignored, as {@code nohup} does.
+     */
+    ChildJvm(Map<String, String> env, List<String> ignored, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
+        if (!ignored.isEmpty()) {  // an ignored signal stays ignored across exec
+            cmd.addAll(Arrays.asList("sh", "-c", "trap '' " + String.join(" ", ignored) + "; exec \"$0\" \"$@\""));
+        }
         cmd.add(ThreadHelpers.javaExecutable());
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add("--enable-native-access=ALL-UNNAMED");
         cmd.addAll(extraJvmArgs());
         for (String a : args) cmd.add(a);
-        process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true);
+        builder.environment().remove("_JAVA_SR_SIGNUM");  // HotSpot's default, unless env says otherwise
+        builder.environment().putAll(env);
+        process = builder.start();
         out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     }
 
