@@ -3,7 +3,8 @@
 # from Maven Central on first use), which also fetches CMake through cmake-maven-plugin.
 #
 #   ./build.sh              build the jar (C library + Java), then run the doctor
-#   ./build.sh test         every test: C unit tests (ctest) and Java tests (JUnit)
+#   ./build.sh test         every test: C unit tests (ctest) and Java tests (JUnit); further
+#                           arguments go to Maven, e.g. -Dnativethread.test.jvmArgs=-Xcheck:jni
 #   ./build.sh bench        JMH benchmarks against the anchors, one table
 #   ./build.sh sanitize     C unit tests under AddressSanitizer+UBSan and ThreadSanitizer
 #   ./build.sh dist         one jar with the libraries of all five platforms (cross-built here)
@@ -76,7 +77,8 @@ case "$cmd" in
         doctor
         ;;
     test)
-        "${MVN[@]}" clean verify
+        shift
+        "${MVN[@]}" clean verify "$@"
         ;;
     doctor)
         doctor

@@ -48,6 +48,22 @@ void nt_platform_get(nt_platform *out);
 /* The platform's number of a signal named like "SIGINT", or -1 if it has none. */
 int nt_signal_number(const char *name);
 
+/* What the running JVM does with a signal, for a caller that wants to take its deliveries and
+ * hand them to a handler that runs later, in another thread (the JDK's sun.misc.Signal dispatch). */
+enum {
+    NT_SIGNAL_FREE = 0,         /* it may be taken */
+    NT_SIGNAL_UNCATCHABLE = 1,  /* no process can catch it (SIGKILL, SIGSTOP) */
+    NT_SIGNAL_RESERVED = 2      /* the JVM (HotSpot or the JDK's libraries) needs it, or would not
+                                   deliver it: taking it would break the JVM or do nothing */
+};
+/* Facts about the JVM that nt_signal_use() cannot learn itself. */
+#define NT_JVM_REDUCED_SIGNAL_USAGE 1u  /* HotSpot runs with -Xrs (-XX:+ReduceSignalUsage) */
+
+/* Says whether signal `signum` may be taken from the JVM on this platform (see the enum above).
+ * When it may not, writes into buf (NUL-terminated) why, and what to do instead where there is
+ * something; otherwise writes "". jvm_flags: NT_JVM_* bits; len > 0. */
+int nt_signal_use(int signum, unsigned jvm_flags, char *buf, size_t len);
+
 /* Writes the file system path of the loaded nativethread library into buf; returns buf. */
 const char *nt_library_path(char *buf, size_t len);
 

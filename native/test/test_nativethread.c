@@ -10,6 +10,7 @@
 #include <windows.h>
 #else
 #include <sched.h>
+#include <signal.h>
 #include <unistd.h>
 #endif
 #ifdef __linux__
@@ -119,6 +120,60 @@ static void test_platform(void)
     char buf[128];
     CHECK(strcmp(nt_strerror(NT_E_UNLOCKED, buf, sizeof buf), "release unlocked lock") == 0);
     CHECK(strlen(nt_strerror(22, buf, sizeof buf)) > 0);
+}
+
+/* ---- the JVM's signals ---- */
+
+static int use(int signum, unsigned flags, char *why)
+{
+    strcpy(why, "untouched");
+    return nt_signal_use(signum, flags, why, 512);
+}
+
+static void test_signal_use(void)
+{
+    char why[512];
+    int sigint = nt_signal_number("SIGINT"), sigterm = nt_signal_number("SIGTERM");
+    CHECK(use(sigint, 0, why) == NT_SIGNAL_FREE && why[0] == '\0');
+    CHECK(use(sigint, NT_JVM_REDUCED_SIGNAL_USAGE, why) == NT_SIGNAL_RESERVED && strstr(why, "-Xrs"));
+    CHECK(use(sigterm, NT_JVM_REDUCED_SIGNAL_USAGE, why) == NT_SIGNAL_RESERVED && strstr(why, "-Xrs"));
+    CHECK(use(nt_signal_number("SIGABRT"), 0, why) == NT_SIGNAL_FREE);
+    CHECK(use(nt_signal_number("SIGSEGV"), 0, why) == NT_SIGNAL_RESERVED && strstr(why, "HotSpot"));
+    CHECK(use(nt_signal_number("SIGFPE"), 0, why) == NT_SIGNAL_RESERVED && strstr(why, "ArithmeticException"));
+    CHECK(use(nt_signal_number("SIGILL"), 0, why) == NT_SIGNAL_RESERVED);
+#ifdef _WIN32
+    CHECK(use(nt_signal_number("SIGBREAK"), 0, why) == NT_SIGNAL_RESERVED && strstr(why, "thread-dump"));
+#else
+    int sigusr1 = nt_signal_number("SIGUSR1"), sigusr2 = nt_signal_number("SIGUSR2");
+    int sigalrm = nt_signal_number("SIGALRM");
+    CHECK(use(nt_signal_number("SIGKILL"), 0, why) == NT_SIGNAL_UNCATCHABLE);
+    CHECK(use(nt_signal_number("SIGSTOP"), 0, why) == NT_SIGNAL_UNCATCHABLE);
+    CHECK(use(nt_signal_number("SIGBUS"), 0, why) == NT_SIGNAL_RESERVED && strstr(why, "memory-mapped"));
+    CHECK(use(nt_signal_number("SIGTRAP"), 0, why) == NT_SIGNAL_RESERVED);
+    CHECK(use(nt_signal_number("SIGQUIT"), 0, why) == NT_SIGNAL_RESERVED && strstr(why, "thread-dump"));
+    CHECK(use(nt_signal_number("SIGHUP"), 0, why) == NT_SIGNAL_FREE);
+    CHECK(use(nt_signal_number("SIGHUP"), NT_JVM_REDUCED_SIGNAL_USAGE, why) == NT_SIGNAL_RESERVED);
+    CHECK(use(nt_signal_number("SIGCHLD"), 0, why) == NT_SIGNAL_FREE);
+#ifdef __linux__
+    CHECK(use(nt_signal_number("SIGPROF"), 0, why) == NT_SIGNAL_RESERVED && strstr(why, "JFR"));
+    CHECK(use(SIGRTMAX - 2, 0, why) == NT_SIGNAL_RESERVED && strstr(why, "SIGRTMAX-2"));
+#else
+    CHECK(use(nt_signal_number("SIGIO"), 0, why) == NT_SIGNAL_RESERVED && strstr(why, "NIO"));
+#endif
+    /* the suspend/resume signal, as HotSpot's SR_initialize() picks it */
+    unsetenv("_JAVA_SR_SIGNUM");
+    CHECK(use(sigusr2, 0, why) == NT_SIGNAL_RESERVED && strstr(why, "suspend/resume"));
+    CHECK(use(sigusr1, 0, why) == NT_SIGNAL_FREE);
+    CHECK(use(sigalrm, 0, why) == NT_SIGNAL_FREE);
+    setenv("_JAVA_SR_SIGNUM", "14", 1);  /* SIGALRM: above max(SIGSEGV, SIGBUS), so HotSpot takes it */
+    CHECK(use(sigalrm, 0, why) == NT_SIGNAL_RESERVED && strstr(why, "_JAVA_SR_SIGNUM=14"));
+    CHECK(use(sigusr2, 0, why) == NT_SIGNAL_FREE);
+    setenv("_JAVA_SR_SIGNUM", "10", 1);  /* not above SIGSEGV (11): HotSpot warns and keeps SIGUSR2 */
+    CHECK(use(sigusr2, 0, why) == NT_SIGNAL_RESERVED);
+    setenv("_JAVA_SR_SIGNUM", "nonsense", 1);
+    CHECK(use(sigusr2, 0, why) == NT_SIGNAL_RESERVED);
+    unsetenv("_JAVA_SR_SIGNUM");
+#endif
 }
 
 /* ---- threads ---- */
@@ -756,6 +811,7 @@ int main(void)
     nt_thread dog;
     if (nt_thread_start(&o, NULL, watchdog, NULL, &dog) != NT_OK) return 2;
     RUN(test_platform);
+    RUN(test_signal_use);
     RUN(test_thread_facts);
     RUN(test_thread_names);
     RUN(test_thread_init);

@@ -1,6 +1,10 @@
 /* JNI glue for io.github.nativethread.internal.Native: the only file that includes jni.h.
  * Each function converts its arguments, makes one C call and turns an error code into an
- * exception. Arguments were validated by the Java side. */
+ * exception. Arguments were validated by the Java side.
+ *
+ * Exceptions: after any JNI call that can throw, the next JNI call is either an exception-safe
+ * one (ExceptionCheck, ExceptionClear, DeleteLocalRef, DeleteGlobalRef, Release*) or comes after
+ * a check, so that -Xcheck:jni has nothing to report (CI runs the tests under it). */
 #include <jni.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,15 +34,18 @@ JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *jvm, void *reserved)
     JNIEnv *env;
     vm = jvm;
     if ((*vm)->GetEnv(vm, (void **)&env, JNI_VERSION_1_8) != JNI_OK) return JNI_ERR;
+    /* each lookup returns NULL with an exception pending when it fails: stop at the first */
     jclass runnable = (*env)->FindClass(env, "java/lang/Runnable");
     if (!runnable) return JNI_ERR;
     runnable_run = (*env)->GetMethodID(env, runnable, "run", "()V");
-    thread_error = global_class(env, "io/github/nativethread/ThreadError");
-    thread_class = global_class(env, "java/lang/Thread");
-    if (!runnable_run || !thread_error || !thread_class) return JNI_ERR;
+    (*env)->DeleteLocalRef(env, runnable);
+    if (!runnable_run) return JNI_ERR;
+    if (!(thread_error = global_class(env, "io/github/nativethread/ThreadError"))) return JNI_ERR;
+    if (!(thread_class = global_class(env, "java/lang/Thread"))) return JNI_ERR;
     thread_current = (*env)->GetStaticMethodID(env, thread_class, "currentThread", "()Ljava/lang/Thread;");
+    if (!thread_current) return JNI_ERR;
     thread_get_id = (*env)->GetMethodID(env, thread_class, "getId", "()J");
-    return thread_current && thread_get_id ? JNI_VERSION_1_8 : JNI_ERR;
+    return thread_get_id ? JNI_VERSION_1_8 : JNI_ERR;
 }
 
 JNIEXPORT void JNICALL JNI_OnUnload(JavaVM *jvm, void *reserved)
@@ -110,6 +117,20 @@ JNIEXPORT jint FN(signalNumber)(JNIEnv *env, jclass cls, jstring name)
     return number;
 }
 
+JNIEXPORT jint FN(signalUse)(JNIEnv *env, jclass cls, jint signum, jint jvm_flags, jobjectArray why)
+{
+    (void)cls;
+    char reason[512];
+    int use = nt_signal_use(signum, (unsigned)jvm_flags, reason, sizeof reason);
+    if (use != NT_SIGNAL_FREE) {
+        jstring text = (*env)->NewStringUTF(env, reason);
+        if (!text) return use;  /* OutOfMemoryError pending */
+        (*env)->SetObjectArrayElement(env, why, 0, text);
+        (*env)->DeleteLocalRef(env, text);
+    }
+    return use;
+}
+
 JNIEXPORT jdouble FN(timeoutMax)(JNIEnv *env, jclass cls)
 {
     (void)env, (void)cls;
@@ -146,14 +167,19 @@ static int attach(void *arg)
     s->attach_result = s->daemon ? (*vm)->AttachCurrentThreadAsDaemon(vm, (void **)&env, &args)
                                  : (*vm)->AttachCurrentThread(vm, (void **)&env, &args);
     if (s->attach_result != JNI_OK) return 1;
+    jlong ident = 0;
     jobject thread = (*env)->CallStaticObjectMethod(env, thread_class, thread_current);
-    *s->java_ident = thread ? (*env)->CallLongMethod(env, thread, thread_get_id) : 0;
-    if ((*env)->ExceptionCheck(env) || !*s->java_ident) {
+    if (!(*env)->ExceptionCheck(env) && thread) {
+        ident = (*env)->CallLongMethod(env, thread, thread_get_id);
+        if ((*env)->ExceptionCheck(env)) ident = 0;
+    }
+    (*env)->DeleteLocalRef(env, thread);
+    if (!ident) {
         (*env)->ExceptionClear(env);
         (*vm)->DetachCurrentThread(vm);
         return 1;
     }
-    (*env)->DeleteLocalRef(env, thread);
+    *s->java_ident = ident;
     return 0;
 }
 

@@ -123,6 +123,125 @@ const char *nt_library_path(char *buf, size_t len)
     return buf;
 }
 
+/* ---- the JVM's signals ------------------------------------------------------------------- */
+
+/* Which signals the running JVM needs on Linux and macOS, from OpenJDK's sources:
+ *  - hotspot/os/posix/signals_posix.cpp, install_signal_handlers(): HotSpot handles SIGSEGV, SIGBUS,
+ *    SIGILL and SIGFPE itself (implicit null and range checks, safepoint polls, stack banging, faults
+ *    in memory-mapped files and Unsafe accesses become Java exceptions), also SIGTRAP on PPC64 and
+ *    AIX, and "never blocks" any of these five (add_error_signals_to_set()); BREAK_SIGNAL, SIGQUIT,
+ *    prints thread dumps and starts the attach listener (jcmd, jstack).
+ *  - signals_posix.cpp, SR_initialize(): the suspend/resume signal (JFR's thread sampler and the
+ *    like) is SIGUSR2, or $_JAVA_SR_SIGNUM when it is above max(SIGSEGV, SIGBUS) and below NSIG.
+ *  - hotspot/os/posix/jvm_posix.cpp, JVM_RegisterSignal() (behind sun.misc.Signal.handle): refuses
+ *    SIGFPE, SIGILL, SIGSEGV, SIGBUS (macOS only) and BREAK_SIGNAL; under -Xrs also SIGHUP, SIGINT
+ *    and SIGTERM; and leaves one of those three that is ignored (nohup) ignored, without saying so.
+ *  - java.base/unix/native/libnio/ch/NativeThread.c (and libnet's <os>_close.c): the signal that
+ *    wakes a thread blocked in I/O when its channel is closed or it is interrupted: __SIGRTMAX - 2
+ *    on Linux, SIGIO on macOS and the BSDs.
+ *  - hotspot/share/jfr/periodic/sampling/jfrCPUTimeThreadSampler.cpp (JDK 25+, Linux only): JFR's
+ *    CPU-time sampler (jdk.CPUTimeSample) installs its own SIGPROF handler.
+ * sun.misc.Signal runs a Java handler later, in another thread, and returns from the OS handler at
+ * once: for a fault or a trap that means the faulting instruction runs again, forever. */
+
+#ifdef __SIGRTMAX
+#define NIO_INTERRUPT_SIGNAL (__SIGRTMAX - 2)
+#elif defined(SIGRTMAX)
+#define NIO_INTERRUPT_SIGNAL (SIGRTMAX - 2)
+#else
+#define NIO_INTERRUPT_SIGNAL SIGIO
+#endif
+
+#define FAULT_TAIL "; a routed fault would run the faulting instruction again, forever (the Java " \
+                   "handler runs later, in another thread), instead of an exception or a crash report"
+
+/* HotSpot's suspend/resume signal, read the way SR_initialize() reads it; *from_env: whether
+ * $_JAVA_SR_SIGNUM chose it. */
+static int hotspot_sr_signal(int *from_env)
+{
+    const char *s = getenv("_JAVA_SR_SIGNUM");
+    int floor = SIGSEGV > SIGBUS ? SIGSEGV : SIGBUS;
+    *from_env = 0;
+    if (s) {
+        long sig = strtol(s, NULL, 10);
+        if (sig > floor && sig < NSIG) {
+            *from_env = 1;
+            return (int)sig;
+        }
+    }
+    return SIGUSR2;
+}
+
+static int is_ignored(int signum)
+{
+    struct sigaction current;
+    return sigaction(signum, NULL, &current) == 0 && !(current.sa_flags & SA_SIGINFO) &&
+           current.sa_handler == SIG_IGN;
+}
+
+int nt_signal_use(int signum, unsigned jvm_flags, char *buf, size_t len)
+{
+    int sr_from_env;
+    int sr = hotspot_sr_signal(&sr_from_env);
+    snprintf(buf, len, "%s", "");
+    if (signum == SIGKILL || signum == SIGSTOP) {
+        snprintf(buf, len, "no process can catch, block or ignore it");
+        return NT_SIGNAL_UNCATCHABLE;
+    }
+    if (signum == SIGSEGV)
+        snprintf(buf, len, "HotSpot handles it itself: NullPointerException, StackOverflowError, "
+                           "safepoint polls" FAULT_TAIL);
+    else if (signum == SIGBUS)
+        snprintf(buf, len, "HotSpot handles it itself: a fault on a memory-mapped file (such as a "
+                           "truncated MappedByteBuffer) becomes an InternalError" FAULT_TAIL);
+    else if (signum == SIGFPE)
+        snprintf(buf, len, "HotSpot handles it itself: integer division by zero becomes an "
+                           "ArithmeticException" FAULT_TAIL);
+    else if (signum == SIGILL)
+        snprintf(buf, len, "HotSpot handles it itself: traps in compiled code" FAULT_TAIL);
+    else if (signum == SIGTRAP)
+        snprintf(buf, len, "it is a synchronous trap: HotSpot handles it on PPC64 and AIX (trap-based "
+                           "checks) and debuggers use it for breakpoints; a Java handler runs later, in "
+                           "another thread, and cannot handle a trap");
+    else if (signum == SIGQUIT)
+        snprintf(buf, len, "it is HotSpot's thread-dump signal (kill -3) and starts the attach "
+                           "listener that jcmd and jstack use; route another signal, such as SIGUSR1");
+    else if (signum == sr && sr_from_env)
+        snprintf(buf, len, "it is HotSpot's suspend/resume signal here (_JAVA_SR_SIGNUM=%d), with which "
+                           "JFR and other samplers stop threads; start the JVM with another "
+                           "_JAVA_SR_SIGNUM, or route another signal", sr);
+    else if (signum == sr)
+        snprintf(buf, len, "it is HotSpot's suspend/resume signal, with which JFR and other samplers "
+                           "stop threads; start the JVM with _JAVA_SR_SIGNUM set to another signal "
+                           "number (above %d) to move it, or route another signal, such as SIGUSR1",
+                 SIGSEGV > SIGBUS ? SIGSEGV : SIGBUS);
+    else if (signum == NIO_INTERRUPT_SIGNAL)
+        snprintf(buf, len, "it is the JDK's NIO interrupt signal (%s), which wakes a thread blocked in "
+                           "I/O when its channel is closed or the thread is interrupted; route another "
+                           "signal",
+#ifdef __linux__
+                 "SIGRTMAX-2"
+#else
+                 "SIGIO"
+#endif
+        );
+#ifdef __linux__
+    else if (signum == SIGPROF)
+        snprintf(buf, len, "JFR's CPU-time sampler (JDK 25+, event jdk.CPUTimeSample) installs its own "
+                           "SIGPROF handler, as do profilers such as async-profiler; route another signal");
+#endif
+    else if ((signum == SIGHUP || signum == SIGINT || signum == SIGTERM) &&
+             (jvm_flags & NT_JVM_REDUCED_SIGNAL_USAGE))
+        snprintf(buf, len, "the JVM runs with -Xrs (ReduceSignalUsage), which leaves SIGHUP, SIGINT and "
+                           "SIGTERM to native code and refuses Java handlers for them; run without -Xrs "
+                           "to route it");
+    else if ((signum == SIGHUP || signum == SIGINT || signum == SIGTERM) && is_ignored(signum))
+        snprintf(buf, len, "the process ignores it (it started so, e.g. under nohup or as a background "
+                           "job of a script) and the JVM leaves it ignored: it would never be delivered; "
+                           "start the JVM without ignoring it");
+    return buf[0] ? NT_SIGNAL_RESERVED : NT_SIGNAL_FREE;
+}
+
 /* ---- names ------------------------------------------------------------------------------- */
 
 int nt_thread_set_name(const char *name)

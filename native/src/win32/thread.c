@@ -87,6 +87,42 @@ const char *nt_library_path(char *buf, size_t len)
     return buf;
 }
 
+/* ---- the JVM's signals ------------------------------------------------------------------- */
+
+/* Which C runtime signals the running JVM needs on Windows, from OpenJDK's sources:
+ *  - hotspot/os/windows/os_windows.cpp: HotSpot handles access violations, illegal instructions
+ *    and arithmetic exceptions itself, as structured exceptions (topLevelExceptionFilter; the
+ *    vectored handler on aarch64); its console handler (consoleHandler) raises SIGINT for Ctrl-C,
+ *    SIGTERM for close, logoff and shutdown, and runs the SIGBREAK handler for Ctrl-Break, which
+ *    prints a thread dump (BREAK_SIGNAL is SIGBREAK there).
+ *  - hotspot/os/windows/jvm_windows.cpp, JVM_RegisterSignal() (behind sun.misc.Signal.handle):
+ *    refuses SIGFPE, SIGBREAK (also under -Xrs), and under -Xrs SIGINT and SIGTERM.
+ * There are no suspend/resume or NIO interrupt signals on Windows (SuspendThread, events). */
+
+#define FAULT_TAIL ", as structured exceptions; a Java handler runs later, in another thread, and " \
+                   "cannot handle a fault"
+
+int nt_signal_use(int signum, unsigned jvm_flags, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s", "");
+    if (signum == SIGSEGV)
+        snprintf(buf, len, "HotSpot handles access violations itself (NullPointerException, "
+                           "StackOverflowError, safepoint polls)" FAULT_TAIL);
+    else if (signum == SIGILL)
+        snprintf(buf, len, "HotSpot handles illegal instructions itself" FAULT_TAIL);
+    else if (signum == SIGFPE)
+        snprintf(buf, len, "HotSpot handles arithmetic exceptions itself (integer division by zero "
+                           "becomes an ArithmeticException)" FAULT_TAIL);
+    else if (signum == SIGBREAK)
+        snprintf(buf, len, "it is HotSpot's thread-dump signal on Windows (Ctrl-Break); route SIGINT "
+                           "or SIGTERM instead");
+    else if ((signum == SIGINT || signum == SIGTERM) && (jvm_flags & NT_JVM_REDUCED_SIGNAL_USAGE))
+        snprintf(buf, len, "the JVM runs with -Xrs (ReduceSignalUsage), which leaves SIGINT and SIGTERM "
+                           "to native code and refuses Java handlers for them; run without -Xrs to "
+                           "route it");
+    return buf[0] ? NT_SIGNAL_RESERVED : NT_SIGNAL_FREE;
+}
+
 /* ---- names: SetThreadDescription (Windows 10 1607+), else only remembered here ------------ */
 
 typedef HRESULT(WINAPI *set_description_fn)(HANDLE, PCWSTR);

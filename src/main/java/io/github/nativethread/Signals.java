@@ -1,5 +1,6 @@
 package io.github.nativethread;
 
+import io.github.nativethread.internal.JvmSignals;
 import io.github.nativethread.internal.Native;
 import java.util.Map;
 import java.util.Objects;
@@ -37,8 +38,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * {@link KeyboardInterrupt} in the main thread instead of ending the JVM. Setting the handler back to
  * {@link #SIG_DFL} gives the signal back to the JVM (for SIGINT, SIGTERM and SIGHUP: run the shutdown
  * hooks and exit). Routing goes through the JVM's own signal dispatch ({@code sun.misc.Signal}), so
- * the JVM's use of other signals is untouched and {@code -Xrs} is respected (routing SIGINT, SIGTERM
- * or SIGHUP is then refused).
+ * the JVM's use of other signals is untouched; signals the JVM needs (its faults, thread dumps,
+ * suspend/resume, ...) are refused, as are SIGINT, SIGTERM and SIGHUP under {@code -Xrs}: see
+ * {@link #routeOsSignal(int)}.
  *
  * <p>Signal numbers are the platform's; a name the platform lacks is -1.
  */
@@ -171,12 +173,19 @@ public final class Signals {
     /**
      * Sets the handler of {@code signum} and returns the previous one.
      *
-     * @throws IllegalArgumentException "signal number out of range" unless 1 ≤ signum &lt; NSIG
+     * @throws IllegalArgumentException "signal number out of range" unless 1 ≤ signum &lt; NSIG;
+     *     for SIGKILL and SIGSTOP, whatever the handler (no process can catch them; CPython refuses
+     *     them with {@code OSError(EINVAL)})
      * @throws NullPointerException if {@code handler} is null
      */
     public static SignalHandler signal(int signum, SignalHandler handler) {
         Objects.requireNonNull(handler, "handler");
-        SignalHandler previous = HANDLERS.getAndSet(checkSignum(signum), handler);
+        checkSignum(signum);
+        String uncatchable = JvmSignals.whyUncatchable(signum);
+        if (uncatchable != null) {
+            throw new IllegalArgumentException(describe(signum) + " cannot have a handler: " + uncatchable);
+        }
+        SignalHandler previous = HANDLERS.getAndSet(signum, handler);
         if (handler == SIG_DFL) unrouteOsSignal(signum);
         return previous;
     }
@@ -187,21 +196,39 @@ public final class Signals {
      * ignores it). The route ends, and the JVM's own handling returns, when the handler is set to
      * {@link #SIG_DFL}. Routing a routed signal again does nothing.
      *
-     * @throws IllegalArgumentException "signal number out of range", or when the JVM does not let
-     *     Java handle the signal: one it uses itself (SIGSEGV, SIGQUIT, SIGUSR2, ...), SIGKILL,
-     *     SIGSTOP, or SIGINT/SIGTERM/SIGHUP under {@code -Xrs}
+     * <p>Signals whose routing would break the running JVM are refused, whatever {@code
+     * sun.misc.Signal} would accept; the message names the signal, its number, the reason and what
+     * to do instead. On Linux and macOS: SIGKILL and SIGSTOP (no process can catch them); SIGSEGV,
+     * SIGBUS, SIGFPE, SIGILL and SIGTRAP (HotSpot's faults and traps: a routed fault would run the
+     * faulting instruction again forever); SIGQUIT (thread dumps, the attach listener of jcmd and
+     * jstack); HotSpot's suspend/resume signal (SIGUSR2, or the number in the environment variable
+     * {@code _JAVA_SR_SIGNUM} the JVM started with, as HotSpot reads it); the JDK's NIO interrupt
+     * signal (SIGRTMAX-2 on Linux, which has no name here; SIGIO on macOS); on Linux SIGPROF (JFR's
+     * CPU-time sampler, JDK 25+); SIGHUP, SIGINT and SIGTERM when the JVM runs with {@code -Xrs}
+     * ({@code ReduceSignalUsage}, read from the VM), or when the process ignores them (started under
+     * {@code nohup}, say), as the JVM then never delivers them. On Windows: SIGSEGV, SIGILL, SIGFPE
+     * (HotSpot's structured exceptions), SIGBREAK (thread dumps, Ctrl-Break), and SIGINT and SIGTERM
+     * under {@code -Xrs}.
+     *
+     * @throws IllegalArgumentException "signal number out of range"; a signal listed above; a
+     *     signal without a name here (the JVM's dispatch knows signals by name); or one the JVM
+     *     itself refuses
      */
     public static synchronized void routeOsSignal(int signum) {
         checkSignum(signum);
         if (ROUTED.containsKey(signum)) return;
+        String refusal = JvmSignals.whyNotRoutable(signum);
+        if (refusal != null) {
+            throw new IllegalArgumentException("cannot route " + describe(signum) + ": " + refusal);
+        }
         String name = osName(signum);
         try {
             sun.misc.SignalHandler jvm = sun.misc.Signal.handle(new sun.misc.Signal(name),
                     sig -> deliverOsSignal(signum));
             ROUTED.put(signum, jvm);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("the JVM does not let Java handle SIG" + name + " (" + signum
-                    + ")" + (isReducedSignalUsage() ? "; it runs with -Xrs" : "") + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException("cannot route " + describe(signum)
+                    + ": the JVM does not let Java handle it: " + e.getMessage(), e);
         }
     }
 
@@ -223,20 +250,32 @@ public final class Signals {
 
     /** The name sun.misc.Signal knows signum by ("INT"), from this class's constants. */
     private static String osName(int signum) {
+        String name = nameOf(signum);
+        if (name == null) {
+            throw new IllegalArgumentException("cannot route signal " + signum + ": the JVM's signal dispatch "
+                    + "(sun.misc.Signal) takes signals by name, and this one has none here");
+        }
+        return name.substring(3);
+    }
+
+    /** "SIGBUS (7)", or "signal 62" for a number without a name here. */
+    private static String describe(int signum) {
+        String name = nameOf(signum);
+        return name == null ? "signal " + signum : name + " (" + signum + ")";
+    }
+
+    /** The name of this class's constant for signum ("SIGINT"), or null. */
+    private static String nameOf(int signum) {
         for (java.lang.reflect.Field f : Signals.class.getFields()) {
             try {
                 if (f.getName().startsWith("SIG") && f.getType() == int.class && f.getInt(null) == signum) {
-                    return f.getName().substring(3);
+                    return f.getName();
                 }
             } catch (IllegalAccessException e) {
                 throw new AssertionError(e);
             }
         }
-        throw new IllegalArgumentException("no named signal has number " + signum);
-    }
-
-    private static boolean isReducedSignalUsage() {
-        return java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-Xrs");
+        return null;
     }
 
     /** The handler of {@code signum}. @throws IllegalArgumentException if out of range */

@@ -26,6 +26,23 @@ public final class OsSignalChild {
                 Signals.routeOsSignal(Signals.SIGINT);
                 Signals.signal(Signals.SIGINT, Signals.SIG_IGN);
                 break;
+            case "route-throwing":  // args[2]: a signal name; its handler throws
+                int number = signum(args[2]);
+                Signals.signal(number, sig -> {
+                    throw new IllegalStateException(args[2] + " handler ran in " + Thread.currentThread().getName());
+                });
+                Signals.routeOsSignal(number);
+                break;
+            case "try-route":  // args[1..]: signal names or numbers; says what routeOsSignal did with each
+                for (int i = 1; i < args.length; i++) {
+                    try {
+                        Signals.routeOsSignal(signum(args[i]));
+                        System.out.println("routed " + args[i] + " " + Signals.isOsSignalRouted(signum(args[i])));
+                    } catch (IllegalArgumentException e) {
+                        System.out.println("refused " + args[i] + ": " + e.getMessage());
+                    }
+                }
+                return;
             case "xrs":
                 try {
                     Signals.routeOsSignal(Signals.SIGINT);
@@ -46,6 +63,16 @@ public final class OsSignalChild {
             System.out.println("KeyboardInterrupt in " + Thread.currentThread().getName());
         } catch (IllegalStateException e) {
             System.out.println(e.getMessage());
+        }
+    }
+
+    /** "SIGUSR1" (a Signals constant) or a number. */
+    static int signum(String signal) {
+        if (!signal.startsWith("SIG")) return Integer.parseInt(signal);
+        try {
+            return Signals.class.getField(signal).getInt(null);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalArgumentException(signal, e);
         }
     }
 }

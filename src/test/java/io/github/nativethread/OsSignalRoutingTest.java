@@ -29,6 +29,15 @@ class OsSignalRoutingTest {
     }
 
     @Test
+    void routedSigusr1RunsItsHandlerInMain() throws Exception {
+        ChildJvm child = new ChildJvm(OsSignalChild.class.getName(), "route-throwing", "60", "SIGUSR1");
+        child.awaitLine("ready");
+        child.kill("USR1");
+        assertEquals(0, child.finish(), child.lines::toString);
+        assertTrue(child.lines.contains("SIGUSR1 handler ran in main"), child.lines::toString);
+    }
+
+    @Test
     void sigDflGivesSigintBackToTheJvm() throws Exception {
         ChildJvm child = new ChildJvm(OsSignalChild.class.getName(), "route-then-default", "60");
         child.awaitLine("ready");

@@ -37,6 +37,17 @@ public final class Native {
     /** The platform's number of a signal named like "SIGINT", or -1. */
     public static native int signalNumber(String name);
 
+    /** Results of {@link #signalUse}: the C layer's NT_SIGNAL_FREE, NT_SIGNAL_UNCATCHABLE, NT_SIGNAL_RESERVED. */
+    public static final int SIGNAL_FREE = 0, SIGNAL_UNCATCHABLE = 1, SIGNAL_RESERVED = 2;
+    /** {@link #signalUse} flag: the C layer's NT_JVM_REDUCED_SIGNAL_USAGE (the JVM runs with -Xrs). */
+    public static final int JVM_REDUCED_SIGNAL_USAGE = 1;
+
+    /**
+     * nt_signal_use: may the OS deliveries of {@code signum} be taken from the JVM on this platform?
+     * Returns a SIGNAL_* result; when it is not SIGNAL_FREE, {@code why[0]} is the reason.
+     */
+    public static native int signalUse(int signum, int jvmFlags, String[] why);
+
     /** Path of the loaded library file, as the OS's loader reports it. */
     public static native String libraryPath();
 
