@@ -122,7 +122,7 @@ public final class StressMain {
         List<Case> cases = new ArrayList<>();
         // the heap fixed and resident from the start, so that RSS changes are the threads' and the library's
         List<String> memory = Arrays.asList("-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch");
-        int live = 10_000;
+        int live = quick ? 5_000 : 10_000;  // HotSpot's attach gets slower with each live thread
         cases.add(new Case("1 live-threads", "n=" + live + " stack=minStackSize", self, memory,
                 quick ? 120 : 180, "live", "n=" + live));
         int churn = quick ? 20_000 : 200_000;
