@@ -4,7 +4,9 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -47,6 +49,26 @@ final class Proc {
     /** "Threads:" of /proc/self/status: the kernel's task count. */
     static int tasks() {
         return (int) field(lines("/proc/self/status"), "Threads:");
+    }
+
+    /** Tasks of this process whose kernel name (/proc/self/task/TID/comm) starts with {@code prefix}. */
+    static int tasksNamed(String prefix) {
+        int n = 0;
+        try (DirectoryStream<Path> d = Files.newDirectoryStream(Paths.get("/proc/self/task"))) {
+            for (Path task : d) {
+                try {
+                    String comm = new String(Files.readAllBytes(task.resolve("comm")), StandardCharsets.UTF_8);
+                    if (comm.startsWith(prefix)) n++;
+                } catch (NoSuchFileException | AccessDeniedException gone) {
+                    // the task ended meanwhile
+                } catch (IOException e) {
+                    if (Files.exists(task)) throw e;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return n;
     }
 
     /** Lines of /proc/self/maps. */

@@ -82,13 +82,18 @@ final class ThreadScenarios {
         for (int i = 0; i < n; i++) NativeThread.builder().stackSize(stackSize).start(() -> { }).join();
     }
 
-    /** Waits (at most 5 s) until the kernel's task count is at most {@code max}: an ended thread's
-     *  task leaves shortly after its join returns. */
-    private static int awaitTasksAtMost(int max) {
+    /** OS name prefix of the threads these scenarios start (the library's default names). */
+    private static final String OS_NAME_PREFIX = "NativeThread-";
+    /** Slack for the JVM's own threads (GC workers, refinement, compiler) that start lazily. */
+    private static final int JVM_TASK_SLACK = 8;
+
+    /** Waits (at most 5 s) until the kernel lists none of the library's threads: an ended thread's
+     *  task leaves shortly after its join returns. Returns how many are left. */
+    private static int awaitLibraryTasksGone() {
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        int tasks;
-        while ((tasks = Proc.tasks()) > max && System.nanoTime() < until) sleepMillis(10);
-        return tasks;
+        int left;
+        while ((left = Proc.tasksNamed(OS_NAME_PREFIX)) > 0 && System.nanoTime() < until) sleepMillis(10);
+        return left;
     }
 
     private static void quiesce() {
@@ -112,12 +117,13 @@ final class ThreadScenarios {
         StressChild.phase = "releasing and joining " + crowd.started + " threads";
         long t0 = System.nanoTime();
         long tJoined = crowd.releaseAndJoin();
-        int tasksAfter = awaitTasksAtMost(base.tasks + 2);
+        int libraryLeft = awaitLibraryTasksGone();
+        int tasksAfter = Proc.tasks();
         int started = Math.max(crowd.started, 1);
         result(crowd.started + " started, " + crowd.arrived.get() + " parked at once, " + crowd.ended.get() + " ended");
-        numbers(String.format("tasks %d -> peak %d -> %d after; maps %d -> %d (%+.2f/thread); rss %d -> %d MB"
-                        + " (%+.0f KiB/thread); start %.1f us/thread; release+join all %.0f ms",
-                base.tasks, peak.tasks, tasksAfter, base.maps, peak.maps, (peak.maps - base.maps) / (double) started,
+        numbers(String.format("tasks %d -> peak %d -> %d after (%d of the library's left); maps %d -> %d (%+.2f/thread);"
+                        + " rss %d -> %d MB (%+.0f KiB/thread); start %.1f us/thread; release+join all %.0f ms",
+                base.tasks, peak.tasks, tasksAfter, libraryLeft, base.maps, peak.maps, (peak.maps - base.maps) / (double) started,
                 base.rssMb(), peak.rssMb(), (peak.rssKb - base.rssKb) / (double) started,
                 crowd.startNanos / 1e3 / started, (tJoined - t0) / 1e6));
         crowd.checkAll(failures, n);
@@ -125,7 +131,9 @@ final class ThreadScenarios {
                 "peak tasks " + peak.tasks + " < " + base.tasks + " + " + crowd.started + ": not all alive at once");
         check(failures, countAtPeak == crowd.started, "count() at peak " + countAtPeak + " != " + crowd.started);
         check(failures, NativeThread.count() == 0, "count() after " + NativeThread.count() + " != 0");
-        check(failures, tasksAfter <= base.tasks + 2, "tasks after " + tasksAfter + " > " + base.tasks + " + 2");
+        check(failures, libraryLeft == 0, libraryLeft + " of the library's threads still listed by the kernel");
+        check(failures, tasksAfter <= base.tasks + JVM_TASK_SLACK,
+                "tasks after " + tasksAfter + " > " + base.tasks + " + " + JVM_TASK_SLACK);
     }
 
     /** Scenario 2: n threads started and joined, `window` in flight, stacks alternating
@@ -163,16 +171,20 @@ final class ThreadScenarios {
         for (ThreadHandle h : inFlight) if (h != null) h.join();
         long elapsed = System.nanoTime() - t0;
         quiesce();
-        int tasksAfter = awaitTasksAtMost(before.tasks);
+        int libraryLeft = awaitLibraryTasksGone();
+        int tasksAfter = Proc.tasks();
         Proc.Snap after = Proc.snap();
-        result(ran.get() + " of " + n + " ran, count() " + NativeThread.count() + " after");
+        result(ran.get() + " of " + n + " ran, count() " + NativeThread.count() + " after, " + libraryLeft
+                + " of the library's threads left");
         numbers(String.format("before/mid/after: tasks %d/%d/%d; maps %d/%d/%d; fds %d/%d/%d; rss %d/%d/%d MB;"
                         + " %.1f us per start+join",
                 before.tasks, mid.tasks, tasksAfter, before.maps, mid.maps, after.maps, before.fds, mid.fds, after.fds,
                 before.rssMb(), mid.rssMb(), after.rssMb(), elapsed / 1e3 / n));
         check(failures, ran.get() == n, ran.get() + " of " + n + " threads ran");
         check(failures, NativeThread.count() == 0, "count() after " + NativeThread.count() + " != 0");
-        check(failures, tasksAfter <= before.tasks + 2, "tasks " + before.tasks + " -> " + tasksAfter + " (bound +2)");
+        check(failures, libraryLeft == 0, libraryLeft + " of the library's threads still listed by the kernel");
+        check(failures, tasksAfter <= before.tasks + JVM_TASK_SLACK,
+                "tasks " + before.tasks + " -> " + tasksAfter + " (bound +" + JVM_TASK_SLACK + ")");
         check(failures, after.maps <= before.maps + 32, "maps " + before.maps + " -> " + after.maps + " (bound +32)");
         check(failures, after.fds <= before.fds + 2, "fds " + before.fds + " -> " + after.fds + " (bound +2)");
         check(failures, after.rssKb <= before.rssKb + 32 * MB,
@@ -199,7 +211,7 @@ final class ThreadScenarios {
         long lastEnded = crowd.releaseAndJoin();
         // no System.gc(), no thread start from here on: the heap is fixed and pre-touched (-Xms = -Xmx)
         StressChild.phase = "1 s after the last thread ended";
-        awaitTasksAtMost(before.tasks + 2);
+        awaitLibraryTasksGone();
         long wait = TimeUnit.SECONDS.toNanos(1) - (System.nanoTime() - lastEnded);
         if (wait > 0) sleepMillis(TimeUnit.NANOSECONDS.toMillis(wait) + 1);
         Proc.Snap after = Proc.snap();
