@@ -6,6 +6,8 @@
 #   ./build.sh test         every test: C unit tests (ctest) and Java tests (JUnit); further
 #                           arguments go to Maven, e.g. -Dnativethread.test.jvmArgs=-Xcheck:jni
 #   ./build.sh bench        JMH benchmarks against the anchors, one table
+#   ./build.sh stress       stress scenarios, each in a child JVM, one table (about 10 min;
+#                           --quick: smaller counts, under 2 min; --only REGEX: some scenarios)
 #   ./build.sh sanitize     C unit tests under AddressSanitizer+UBSan and ThreadSanitizer
 #   ./build.sh dist         one jar with the libraries of all five platforms (cross-built here)
 #   ./build.sh cross-test   the C tests for Windows (under wine) and Linux aarch64 (under qemu),
@@ -94,6 +96,12 @@ case "$cmd" in
             -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" \
             io.github.nativethread.bench.BenchMain "$@"
         ;;
+    stress)
+        shift
+        "${MVN[@]}" -Pstress clean package -DskipTests
+        java -Dstress.logs=target/stress -cp "target/test-classes:$(jar_path)" \
+            io.github.nativethread.stress.StressMain "$@"
+        ;;
     sanitize)
         command -v cmake >/dev/null || { echo "sanitize needs cmake on PATH" >&2; exit 1; }
         java_home=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")}
@@ -126,7 +134,7 @@ case "$cmd" in
         done
         ;;
     *)
-        echo "usage: $0 [build|test|bench|sanitize|dist|cross-test|doctor]" >&2
+        echo "usage: $0 [build|test|bench|stress|sanitize|dist|cross-test|doctor]" >&2
         exit 2
         ;;
 esac
