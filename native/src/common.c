@@ -197,28 +197,41 @@ static uint64_t deadline_after(int64_t timeout_ns)
     return (uint64_t)timeout_ns >= NT_NO_DEADLINE - now ? NT_NO_DEADLINE - 1 : now + (uint64_t)timeout_ns;
 }
 
-int nt_lock_acquire(nt_lock *lock, int64_t timeout_ns, nt_waker *waker)
+/* A waiter's step before it queues: takes the lock if it is free (returns 1), else makes sure the
+ * PARKED bit is set, so that a release looks for queued waiters, and returns 0 with the word to
+ * queue against in *word. While nobody is queued it first yields, up to *spins times. */
+static int take_or_mark(nt_lock *lock, uint32_t *word, int *spins)
 {
-    if (try_take(lock)) return NT_OK;
-    if (timeout_ns == 0) return NT_TIMEOUT;
-    uint64_t deadline = deadline_after(timeout_ns);
-    uint64_t since = 0;
-    int spins = 0;
     for (;;) {
         uint32_t v = atomic_load(WORD(lock));
         if (!(v & NT_LOCK_LOCKED)) {
-            if (atomic_compare_exchange_weak(WORD(lock), &v, v | NT_LOCK_LOCKED)) return NT_OK;
+            if (atomic_compare_exchange_weak(WORD(lock), &v, v | NT_LOCK_LOCKED)) return 1;
             continue;
         }
         if (!(v & NT_LOCK_PARKED)) {
-            if (spins < SPIN_LIMIT) {
-                spins++;
+            if (*spins > 0) {
+                (*spins)--;
                 nt_yield();
                 continue;
             }
             if (!atomic_compare_exchange_weak(WORD(lock), &v, v | NT_LOCK_PARKED)) continue;
             v |= NT_LOCK_PARKED;
         }
+        *word = v;
+        return 0;
+    }
+}
+
+int nt_lock_acquire(nt_lock *lock, int64_t timeout_ns, nt_waker *waker)
+{
+    if (try_take(lock)) return NT_OK;
+    if (timeout_ns == 0) return NT_TIMEOUT;
+    uint64_t deadline = deadline_after(timeout_ns);
+    uint64_t since = 0;
+    int spins = SPIN_LIMIT;
+    for (;;) {
+        uint32_t v;
+        if (take_or_mark(lock, &v, &spins)) return NT_OK;
         if (!since) since = nt_monotonic_ns();
         int r = park(lock, v, since, deadline, waker);
         if (r & PARK_HANDED_OFF) return NT_OK;
@@ -234,16 +247,10 @@ int nt_lock_acquire(nt_lock *lock, int64_t timeout_ns, nt_waker *waker)
 
 int nt_lock_wait_begin(nt_lock *lock, nt_lock_wait *wait)
 {
+    int spins = 0;  /* the caller spins its own way */
     for (;;) {
-        uint32_t v = atomic_load(WORD(lock));
-        if (!(v & NT_LOCK_LOCKED)) {
-            if (atomic_compare_exchange_weak(WORD(lock), &v, v | NT_LOCK_LOCKED)) return NT_OK;
-            continue;
-        }
-        if (!(v & NT_LOCK_PARKED)) {
-            if (!atomic_compare_exchange_weak(WORD(lock), &v, v | NT_LOCK_PARKED)) continue;
-            v |= NT_LOCK_PARKED;
-        }
+        uint32_t v;
+        if (take_or_mark(lock, &v, &spins)) return NT_OK;
         if (!wait->since_) wait->since_ = nt_monotonic_ns();
         if (enqueue(lock, wait, v)) return NT_QUEUED;
     }
