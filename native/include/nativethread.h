@@ -145,8 +145,8 @@ int nt_lock_queued(const nt_lock *lock);
 /* For a thread that must not block in C (a JVM virtual thread, which parks by giving its OS
  * thread back to a scheduler). Such a wait joins the same queue as nt_lock_acquire()'s, with the
  * same order and handoff; a release that chooses it calls its `wake` instead of waking an OS
- * thread. The caller zeroes the struct, sets `wake` and `data`, and then, until it has the lock
- * or gives up:
+ * thread. The caller embeds the struct first in one of its own (where `wake` finds the rest by
+ * casting), zeroes it, sets `wake`, and then, until it has the lock or gives up:
  *   nt_lock_wait_begin()  NT_OK: taken at once. NT_QUEUED: queued; park until `wake` has run
  *                         (or a deadline of the caller's passes), then call nt_lock_wait_end().
  *   nt_lock_wait_end()    NT_OK: the lock is the caller's. NT_TIMEOUT: not taken and no longer
@@ -157,7 +157,6 @@ struct nt_lock_wait {
     /* Called by the releasing thread with a parking-lot mutex held: it must return quickly and
      * must not call this API. The wait's owner will call nt_lock_wait_end() afterwards. */
     void (*wake)(nt_lock_wait *wait);
-    void *data;  /* the caller's */
     /* The library's: */
     const nt_lock *lock_;
     nt_lock_wait *next_;
