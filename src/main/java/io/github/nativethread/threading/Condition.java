@@ -8,7 +8,7 @@ import io.github.nativethread.ThreadError;
 import io.github.nativethread.internal.Timeouts;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.ArrayDeque;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
 
@@ -31,8 +31,9 @@ import java.util.function.BooleanSupplier;
 public final class Condition {
     private final NativeLock lock;     // exactly one of lock and rlock
     private final NativeRLock rlock;
-    /** Waiters in the order they began waiting; guarded by the condition's lock. */
-    private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+    /** Waiters in the order they began waiting. Concurrent: over a NativeLock, "held" means locked, so
+     *  a thread that does not hold it may signal while the holder adds itself. */
+    private final ConcurrentLinkedDeque<Waiter> waiters = new ConcurrentLinkedDeque<>();
 
     /** A condition over a new {@link NativeRLock}. */
     public Condition() {
