@@ -630,6 +630,25 @@ class OsThreadTest {
                 messages);
     }
 
+    /** Inside its own run(), at once (start() in the starting thread may not have returned yet),
+     *  a thread sees itself started: alive, its ident and native id, "started" (as CPython, whose
+     *  thread sets these in its bootstrap before run()). */
+    @Test
+    void insideRunTheThreadSeesItselfStarted() {
+        for (int i = 0; i < 20; i++) {
+            AtomicReference<OsThread> self = new AtomicReference<>();
+            Object[] seen = callIn(self::set, () -> new Object[] {self.get().isAlive(), self.get().ident(),
+                NativeThread.getIdent(), self.get().nativeId(), NativeThread.getNativeId(), self.get().toString(),
+                OsThread.enumerate().contains(self.get())});
+            String what = "round " + i + ": " + java.util.Arrays.toString(seen);
+            assertEquals(true, seen[0], "isAlive() in run(), " + what);
+            assertEquals(seen[2], seen[1], "ident() in run(), " + what);
+            assertEquals(seen[4], seen[3], "nativeId() in run(), " + what);
+            assertTrue(((String) seen[5]).contains("started"), "toString() in run(), " + what);
+            assertEquals(true, seen[6], "enumerate() in run(), " + what);
+        }
+    }
+
     @Test
     void joinWithATimeoutSaysWhetherTheThreadHasEnded() {
         NativeLock gate = closedGate();
@@ -959,10 +978,17 @@ class OsThreadTest {
         assertNotSame(Thread.currentThread(), ranIn.get());
         @SuppressWarnings("deprecation") long id = ranIn.get().getId();
         assertEquals(t.ident(), id);
-        // run() is an ordinary method: called directly, it calls the target in the caller
+    }
+
+    /** run() is an ordinary method: called directly (not started), it calls the target in the caller. */
+    @Test
+    void runCalledDirectlyCallsTheTargetInTheCaller() {
+        AtomicReference<Thread> ranIn = new AtomicReference<>();
+        OsThread t = new OsThread(() -> ranIn.set(Thread.currentThread()));
         t.run();
-        assertEquals(2, calls.get());
         assertSame(Thread.currentThread(), ranIn.get());
+        assertFalse(t.isAlive());
+        assertEquals(0, t.ident());
     }
 
     @Test
