@@ -183,6 +183,10 @@ class OsThreadTest {
         assertEquals("myname2", t.getName());
         t.setName("");
         assertEquals("", t.getName(), "an empty name is a name");
+        assertThrows(NullPointerException.class, () -> t.setName(null), "Java's convention for a missing value");
+        assertEquals("", t.getName());
+        OsThread unnamed = new OsThread(noop, null);
+        assertTrue(unnamed.getName().startsWith("OsThread-"), "a null name: the default, " + unnamed.getName());
     }
 
     /** The name set before start() is the running thread's Java name and (truncated to 15 bytes of
@@ -1096,6 +1100,36 @@ class OsThreadTest {
         @SuppressWarnings("deprecation") long id = handledThread.get().getId();
         assertEquals(t.ident(), id);
         assertEquals(t.getName(), handledThread.get().getName());
+    }
+
+    /** The handler set on the OsThread before start() (this implementation's addition) is the
+     *  running thread's own: it gets the exception, the JVM's default handler does not. */
+    @Test
+    void aHandlerSetOnTheOsThreadBeforeStartGetsIt() {
+        Thread.UncaughtExceptionHandler saved = Thread.getDefaultUncaughtExceptionHandler();
+        AtomicReference<Throwable> mine = new AtomicReference<>();
+        AtomicReference<Thread> mineThread = new AtomicReference<>();
+        AtomicBoolean defaultCalled = new AtomicBoolean();
+        RuntimeException boom = new UnsupportedOperationException("to the OsThread's handler");
+        OsThread t = new OsThread(() -> {
+            throw boom;
+        }, "own-handler");
+        Thread.UncaughtExceptionHandler h = (th, e) -> {
+            mineThread.set(th);
+            mine.set(e);
+        };
+        t.setUncaughtExceptionHandler(h);
+        assertSame(h, t.getUncaughtExceptionHandler());
+        try {
+            Thread.setDefaultUncaughtExceptionHandler((th, e) -> defaultCalled.set(true));
+            t.start();
+            join(t);
+        } finally {
+            Thread.setDefaultUncaughtExceptionHandler(saved);
+        }
+        assertSame(boom, mine.get());
+        assertEquals("own-handler", mineThread.get().getName());
+        assertFalse(defaultCalled.get());
     }
 
     /** test_print_exception / test_excepthook: with no handler set, the JVM prints
