@@ -184,6 +184,19 @@ class TimerTest {
         join(longest);
     }
 
+    /** -1 is "no limit" for every timeout of this library, so a Timer(-1) waits until cancelled
+     *  (CPython's Timer with a negative interval fires at once: its Event.wait(-1) does not wait). */
+    @Test
+    void anIntervalOfMinusOneWaitsUntilCancelled() {
+        AtomicInteger calls = new AtomicInteger();
+        Timer timer = new Timer(-1, calls::incrementAndGet);
+        timer.start();
+        assertFalse(timer.join(0.2), "a Timer(-1) ended by itself");
+        timer.cancel();
+        join(timer);
+        assertEquals(0, calls.get());
+    }
+
     /** Java's convention: a null function is refused at once. */
     @Test
     void aNullFunctionIsRefused() {
