@@ -44,7 +44,12 @@ public class OsThread {
     private boolean starting;
     /** The running thread, once {@code run()} is about to be called. */
     private Thread thread;
+    /** The running thread's ident and native id, as it saw them (before start() may have returned). */
+    private long selfIdent, selfNativeId;
     private volatile ThreadHandle handle;
+    /** From start() launching the thread (reset if that fails); the thread itself may run before
+     *  start() returns and {@link #handle} is set. */
+    private volatile boolean started;
     private volatile boolean ended;
 
     /** A thread object whose {@link #run()} does nothing until a subclass overrides it. */
@@ -167,9 +172,11 @@ public class OsThread {
             if (stackSize != 0) builder.stackSize(stackSize);
         }
         ACTIVE.put(serial, this);
+        started = true;
         try {
             handle = builder.start(this::bootstrap);
         } catch (RuntimeException | Error e) {
+            started = false;
             ACTIVE.remove(serial);
             synchronized (lock) {
                 starting = false;
@@ -183,6 +190,8 @@ public class OsThread {
         Thread current = Thread.currentThread();
         synchronized (lock) {
             thread = current;
+            selfIdent = NativeThread.getIdent();
+            selfNativeId = NativeThread.getNativeId();
             current.setName(name);  // a setName() after start() returned must win
             if (handler != null) current.setUncaughtExceptionHandler(handler);
         }
@@ -228,26 +237,37 @@ public class OsThread {
 
     private ThreadHandle joinable() {
         ThreadHandle h = handle;
-        if (h == null) throw new ThreadError("cannot join thread before it is started");
+        if (h == null) {
+            synchronized (lock) {  // run() may begin before start() has returned and set the handle
+                if (thread == Thread.currentThread()) throw new ThreadError("cannot join current thread");
+            }
+            throw new ThreadError("cannot join thread before it is started");
+        }
         if (h.ident() == NativeThread.getIdent()) throw new ThreadError("cannot join current thread");
         return h;
     }
 
     /** True from {@link #start()} returning until {@link #run()} has returned (or thrown). */
     public boolean isAlive() {
-        return handle != null && !ended;
+        return started && !ended;
     }
 
     /** The thread's {@link NativeThread#getIdent() ident}; 0 before {@link #start()}. */
     public long ident() {
         ThreadHandle h = handle;
-        return h != null ? h.ident() : 0;
+        if (h != null) return h.ident();
+        synchronized (lock) {  // in run() before start() has returned
+            return thread != null ? selfIdent : 0;
+        }
     }
 
     /** The thread's kernel id ({@link NativeThread#getNativeId()} in it); 0 before {@link #start()}. */
     public long nativeId() {
         ThreadHandle h = handle;
-        return h != null ? h.nativeId() : 0;
+        if (h != null) return h.nativeId();
+        synchronized (lock) {  // in run() before start() has returned
+            return thread != null ? selfNativeId : 0;
+        }
     }
 
     /**
@@ -269,10 +289,10 @@ public class OsThread {
         String cls = getClass().getSimpleName();
         StringBuilder s = new StringBuilder(cls.isEmpty() ? getClass().getName() : cls)
                 .append('(').append(getName()).append(", ");
-        ThreadHandle h = handle;
-        s.append(h == null ? "initial" : ended ? "stopped" : "started");
+        s.append(!started ? "initial" : ended ? "stopped" : "started");
         if (isDaemon()) s.append(" daemon");
-        if (h != null) s.append(' ').append(h.ident());
+        long id = ident();
+        if (id != 0) s.append(' ').append(id);
         return s.append(')').toString();
     }
 
