@@ -44,12 +44,12 @@ public class OsThread {
     private boolean starting;
     /** The running thread, once {@code run()} is about to be called. */
     private Thread thread;
-    /** The running thread's ident and native id, as it saw them (before start() may have returned). */
-    private long selfIdent, selfNativeId;
     private volatile ThreadHandle handle;
-    /** From start() launching the thread (reset if that fails); the thread itself may run before
-     *  start() returns and {@link #handle} is set. */
+    /** From start() launching the thread (reset if that fails): the thread may run before start()
+     *  returns and sets {@link #handle}, and sees itself started, as in CPython. */
     private volatile boolean started;
+    /** Set by the thread itself before run(), and by start() from the handle: the same values. */
+    private volatile long ident, nativeId;
     private volatile boolean ended;
 
     /** A thread object whose {@link #run()} does nothing until a subclass overrides it. */
@@ -174,7 +174,10 @@ public class OsThread {
         ACTIVE.put(serial, this);
         started = true;
         try {
-            handle = builder.start(this::bootstrap);
+            ThreadHandle h = builder.start(this::bootstrap);
+            ident = h.ident();
+            nativeId = h.nativeId();
+            handle = h;
         } catch (RuntimeException | Error e) {
             started = false;
             ACTIVE.remove(serial);
@@ -188,10 +191,10 @@ public class OsThread {
     /** The new thread's function: {@link #run()} with this object's name and handler. */
     private void bootstrap() {
         Thread current = Thread.currentThread();
+        ident = NativeThread.getIdent();
+        nativeId = NativeThread.getNativeId();
         synchronized (lock) {
             thread = current;
-            selfIdent = NativeThread.getIdent();
-            selfNativeId = NativeThread.getNativeId();
             current.setName(name);  // a setName() after start() returned must win
             if (handler != null) current.setUncaughtExceptionHandler(handler);
         }
@@ -236,14 +239,9 @@ public class OsThread {
     }
 
     private ThreadHandle joinable() {
-        ThreadHandle h = handle;
-        if (h == null) {
-            synchronized (lock) {  // run() may begin before start() has returned and set the handle
-                if (thread == Thread.currentThread()) throw new ThreadError("cannot join current thread");
-            }
-            throw new ThreadError("cannot join thread before it is started");
-        }
-        if (h.ident() == NativeThread.getIdent()) throw new ThreadError("cannot join current thread");
+        if (ident == NativeThread.getIdent()) throw new ThreadError("cannot join current thread");
+        ThreadHandle h = handle;  // null also while start() has not returned yet
+        if (h == null) throw new ThreadError("cannot join thread before it is started");
         return h;
     }
 
@@ -254,20 +252,12 @@ public class OsThread {
 
     /** The thread's {@link NativeThread#getIdent() ident}; 0 before {@link #start()}. */
     public long ident() {
-        ThreadHandle h = handle;
-        if (h != null) return h.ident();
-        synchronized (lock) {  // in run() before start() has returned
-            return thread != null ? selfIdent : 0;
-        }
+        return ident;
     }
 
     /** The thread's kernel id ({@link NativeThread#getNativeId()} in it); 0 before {@link #start()}. */
     public long nativeId() {
-        ThreadHandle h = handle;
-        if (h != null) return h.nativeId();
-        synchronized (lock) {  // in run() before start() has returned
-            return thread != null ? selfNativeId : 0;
-        }
+        return nativeId;
     }
 
     /**
