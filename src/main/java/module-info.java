@@ -6,6 +6,7 @@
  */
 module io.github.nativethread {
     exports io.github.nativethread;
+    exports io.github.nativethread.threading;
 
     requires jdk.management;                // HotSpot's stack-zone options for minStackSize()
     requires jdk.unsupported;               // sun.misc.Signal: opt-in routing of real OS signals

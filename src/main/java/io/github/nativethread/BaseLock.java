@@ -1,5 +1,6 @@
 package io.github.nativethread;
 
+import io.github.nativethread.internal.Timeouts;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;

@@ -1,5 +1,7 @@
 package io.github.nativethread;
 
+import io.github.nativethread.internal.Timeouts;
+
 /**
  * CPython's {@code _ThreadHandle}: a thread started by {@link NativeThread}. Everything the
  * thread did happens-before {@link #join()} returns, a {@link #join(double)} that returns true,

@@ -1,17 +1,20 @@
-package io.github.nativethread;
+package io.github.nativethread.internal;
 
 import java.util.concurrent.TimeUnit;
 
-/** Validation and conversion of timeouts in seconds, with CPython's rules and messages. */
-final class Timeouts {
+/**
+ * Validation and conversion of timeouts in seconds, with CPython's rules and messages: one place
+ * for the core and the {@code threading} layer.
+ */
+public final class Timeouts {
     /** Longest a {@code lockInterruptibly}/{@code tryLock(time, unit)} wait goes without looking at
      *  {@link Thread#interrupted()}: a native wait cannot be ended by {@link Thread#interrupt()}. */
-    static final long INTERRUPT_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    public static final long INTERRUPT_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private Timeouts() {}
 
     /** {@code acquire(blocking, timeout)}: nanoseconds to wait, -1 for no limit, 0 for none. */
-    static long lockTimeout(boolean blocking, double timeout) {
+    public static long lockTimeout(boolean blocking, double timeout) {
         if (Double.isNaN(timeout)) throw new IllegalArgumentException("Invalid value NaN (not a number)");
         if (!blocking && timeout != -1) {
             throw new IllegalArgumentException("can't specify a timeout for a non-blocking call: " + timeout);
@@ -21,26 +24,26 @@ final class Timeouts {
     }
 
     /** A blocking wait's timeout: -1 = no limit, else 0..TIMEOUT_MAX seconds, rounded up to ns. */
-    static long waitTimeout(double timeout) {
+    public static long waitTimeout(double timeout) {
         if (Double.isNaN(timeout)) throw new IllegalArgumentException("Invalid value NaN (not a number)");
         if (timeout == -1) return -1;
         if (timeout < 0) {
             throw new IllegalArgumentException("timeout value must be a non-negative number: " + timeout);
         }
-        if (timeout > NativeThread.TIMEOUT_MAX) {
+        if (timeout > Native.TIMEOUT_MAX) {
             throw new IllegalArgumentException("timeout value is too large: " + timeout
-                    + " (TIMEOUT_MAX is " + NativeThread.TIMEOUT_MAX + ")");
+                    + " (TIMEOUT_MAX is " + Native.TIMEOUT_MAX + ")");
         }
         return (long) Math.ceil(timeout * 1e9);  // never early: round up
     }
 
     /** An acquire that waits {@code nanos} (-1: no limit) and gives up when the thread is interrupted. */
-    interface TimedAcquire {
+    public interface TimedAcquire {
         boolean acquire(long nanos);
     }
 
     /** {@link java.util.concurrent.locks.Lock}'s interruptible waits over a native wait. */
-    static boolean acquireInterruptibly(TimedAcquire lock, long nanos) throws InterruptedException {
+    public static boolean acquireInterruptibly(TimedAcquire lock, long nanos) throws InterruptedException {
         if (Thread.interrupted()) throw new InterruptedException();
         long start = System.nanoTime();
         for (;;) {

@@ -1,0 +1,283 @@
+package io.github.nativethread.threading;
+
+import io.github.nativethread.NativeThread;
+import io.github.nativethread.ThreadError;
+import io.github.nativethread.ThreadExit;
+import io.github.nativethread.ThreadHandle;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * CPython's {@code threading.Thread}: a thread object over a real OS thread of
+ * {@link NativeThread#builder()}, with its own exact stack size, a name that is both its Java name
+ * and (truncated) its OS name, and a daemon flag. Pass a {@link Runnable} target or override
+ * {@link #run()}, then {@link #start()} and {@link #join()} it.
+ *
+ * <p>The running thread is a {@code java.lang.Thread} (thread dumps show its name;
+ * {@code Thread.currentThread()} and {@code ThreadLocal} work). What {@code run()} throws goes to its
+ * {@link Thread.UncaughtExceptionHandler} (the one set here, else the JVM's default); a
+ * {@link ThreadExit} ({@link NativeThread#exit()}) ends it silently. A non-daemon {@code OsThread}
+ * keeps the JVM alive until it ends.
+ *
+ * <p>Everything before {@code start()} happens-before {@code run()}; everything in {@code run()}
+ * happens-before {@code join()} returns, a {@code join(t)} that returns true, and an
+ * {@code isAlive()} that returns false after {@code start()}.
+ */
+public class OsThread {
+    private static final AtomicLong NAMES = new AtomicLong();
+    private static final AtomicLong SERIALS = new AtomicLong();
+    /** The alive ones (and those being started), in the order they were made. */
+    private static final Map<Long, OsThread> ACTIVE = new ConcurrentSkipListMap<>();
+
+    private final long serial = SERIALS.incrementAndGet();
+    /** Guards the fields below against start() in another thread, and the name's two homes. */
+    private final Object lock = new Object();
+    private Runnable target;
+    private String name;
+    private boolean daemon = Thread.currentThread().isDaemon();
+    private long stackSize;
+    private Thread.UncaughtExceptionHandler handler;
+    private boolean starting;
+    /** The running thread, once {@code run()} is about to be called. */
+    private Thread thread;
+    private volatile ThreadHandle handle;
+    private volatile boolean ended;
+
+    /** A thread object whose {@link #run()} does nothing until a subclass overrides it. */
+    public OsThread() {
+        this(null, null);
+    }
+
+    /** A thread object whose {@link #run()} calls {@code target} (null: nothing). */
+    public OsThread(Runnable target) {
+        this(target, null);
+    }
+
+    /**
+     * A thread object whose {@link #run()} calls {@code target} (null: nothing), named {@code name}
+     * (null: a new unique {@code "OsThread-N"}).
+     *
+     * @throws IllegalArgumentException if {@code name} contains a NUL character
+     */
+    public OsThread(Runnable target, String name) {
+        this.target = target;
+        this.name = name != null ? checkName(name) : "OsThread-" + NAMES.incrementAndGet();
+    }
+
+    /** The thread's name. */
+    public String getName() {
+        synchronized (lock) {
+            return name;
+        }
+    }
+
+    /**
+     * Renames the thread. Before {@link #start()}, the name becomes the thread's Java name and its
+     * OS name (truncated to the platform's limit, 15 bytes on Linux); afterwards it changes the
+     * Java name only (the OS name of a running thread can be set only by itself:
+     * {@link NativeThread#setName(String)}).
+     *
+     * @throws IllegalArgumentException if {@code name} contains a NUL character
+     */
+    public void setName(String name) {
+        checkName(name);
+        synchronized (lock) {
+            this.name = name;
+            if (thread != null) thread.setName(name);
+        }
+    }
+
+    /** Is this a daemon thread, which does not keep the JVM alive? */
+    public boolean isDaemon() {
+        synchronized (lock) {
+            return daemon;
+        }
+    }
+
+    /**
+     * Makes this a daemon thread or not; the default is the creating thread's
+     * {@code Thread.currentThread().isDaemon()}.
+     *
+     * @throws ThreadError "cannot set daemon status of active thread" once started
+     */
+    public void setDaemon(boolean daemon) {
+        synchronized (lock) {
+            if (starting) throw new ThreadError("cannot set daemon status of active thread");
+            this.daemon = daemon;
+        }
+    }
+
+    /** This thread's stack size in bytes; 0 (the default): {@link NativeThread#stackSize()} at start. */
+    public long getStackSize() {
+        synchronized (lock) {
+            return stackSize;
+        }
+    }
+
+    /**
+     * Sets this thread's stack size: 0 for {@link NativeThread#stackSize()} at {@link #start()}, else
+     * at least {@link NativeThread#minStackSize()} bytes, exact (rounded up to the page size).
+     *
+     * @throws IllegalArgumentException "size not valid: N bytes" otherwise, as
+     *     {@link NativeThread#stackSize(long)}; the setting is unchanged
+     * @throws ThreadError "cannot set stack size of active thread" once started
+     */
+    public void setStackSize(long size) {
+        NativeThread.builder().stackSize(size);  // validates as NativeThread.stackSize(size)
+        synchronized (lock) {
+            if (starting) throw new ThreadError("cannot set stack size of active thread");
+            this.stackSize = size;
+        }
+    }
+
+    /** The handler for what {@link #run()} throws; null: the JVM's default. */
+    public Thread.UncaughtExceptionHandler getUncaughtExceptionHandler() {
+        synchronized (lock) {
+            return handler;
+        }
+    }
+
+    /**
+     * Sets the handler for what {@link #run()} throws (null: the JVM's default, as for any thread).
+     * Set after {@link #start()}, it applies if {@code run()} has not ended yet.
+     */
+    public void setUncaughtExceptionHandler(Thread.UncaughtExceptionHandler handler) {
+        synchronized (lock) {
+            this.handler = handler;
+            if (thread != null) thread.setUncaughtExceptionHandler(handler);
+        }
+    }
+
+    /**
+     * Starts a real OS thread that runs {@link #run()}; returns once it runs.
+     *
+     * @throws ThreadError "threads can only be started once" on a second call; "can't start new
+     *     thread: &lt;reason&gt;" if the OS or the JVM refuses (the object may then be started again)
+     */
+    public void start() {
+        NativeThread.Builder builder = NativeThread.builder();
+        synchronized (lock) {
+            if (starting) throw new ThreadError("threads can only be started once");
+            starting = true;
+            builder.name(name).daemon(daemon);
+            if (stackSize != 0) builder.stackSize(stackSize);
+        }
+        ACTIVE.put(serial, this);
+        try {
+            handle = builder.start(this::bootstrap);
+        } catch (RuntimeException | Error e) {
+            ACTIVE.remove(serial);
+            synchronized (lock) {
+                starting = false;
+            }
+            throw e;
+        }
+    }
+
+    /** The new thread's function: {@link #run()} with this object's name and handler. */
+    private void bootstrap() {
+        Thread current = Thread.currentThread();
+        synchronized (lock) {
+            thread = current;
+            current.setName(name);  // a setName() after start() returned must win
+            if (handler != null) current.setUncaughtExceptionHandler(handler);
+        }
+        try {
+            run();  // what it throws goes to the handler, as for any thread started by the core
+        } finally {
+            ended = true;
+            ACTIVE.remove(serial);
+        }
+    }
+
+    /** The thread's body: calls the target given to the constructor, if any. Subclasses override it. */
+    public void run() {
+        Runnable t = target;
+        if (t == null) return;
+        try {
+            t.run();
+        } finally {
+            target = null;  // as CPython: no reference kept to what the target holds
+        }
+    }
+
+    /**
+     * Waits until the thread has ended.
+     *
+     * @throws ThreadError "cannot join thread before it is started", or "cannot join current thread"
+     */
+    public void join() {
+        joinable().join();
+    }
+
+    /**
+     * Waits at most {@code timeout} seconds (-1: no limit) for the thread to end.
+     *
+     * @return true when the thread has ended
+     * @throws IllegalArgumentException for NaN, a negative timeout other than -1, or one above
+     *     {@link NativeThread#TIMEOUT_MAX}
+     * @throws ThreadError "cannot join thread before it is started", or "cannot join current thread"
+     */
+    public boolean join(double timeout) {
+        return joinable().join(timeout);
+    }
+
+    private ThreadHandle joinable() {
+        ThreadHandle h = handle;
+        if (h == null) throw new ThreadError("cannot join thread before it is started");
+        if (h.ident() == NativeThread.getIdent()) throw new ThreadError("cannot join current thread");
+        return h;
+    }
+
+    /** True from {@link #start()} returning until {@link #run()} has returned (or thrown). */
+    public boolean isAlive() {
+        return handle != null && !ended;
+    }
+
+    /** The thread's {@link NativeThread#getIdent() ident}; 0 before {@link #start()}. */
+    public long ident() {
+        ThreadHandle h = handle;
+        return h != null ? h.ident() : 0;
+    }
+
+    /** The thread's kernel id ({@link NativeThread#getNativeId()} in it); 0 before {@link #start()}. */
+    public long nativeId() {
+        ThreadHandle h = handle;
+        return h != null ? h.nativeId() : 0;
+    }
+
+    /**
+     * The number of {@code OsThread}s alive now. Unlike CPython's {@code active_count()}, neither the
+     * main thread nor threads started otherwise are counted.
+     */
+    public static int activeCount() {
+        return ACTIVE.size();
+    }
+
+    /** The {@code OsThread}s alive now, oldest first (a snapshot; see {@link #activeCount()}). */
+    public static List<OsThread> enumerate() {
+        return new ArrayList<>(ACTIVE.values());
+    }
+
+    /** {@code OsThread(OsThread-1, started daemon 23)}: class, name, status, daemon, ident. */
+    @Override
+    public String toString() {
+        String cls = getClass().getSimpleName();
+        StringBuilder s = new StringBuilder(cls.isEmpty() ? getClass().getName() : cls)
+                .append('(').append(getName()).append(", ");
+        ThreadHandle h = handle;
+        s.append(h == null ? "initial" : ended ? "stopped" : "started");
+        if (isDaemon()) s.append(" daemon");
+        if (h != null) s.append(' ').append(h.ident());
+        return s.append(')').toString();
+    }
+
+    private static String checkName(String name) {
+        NativeThread.builder().name(name);  // validates as the OS name will need
+        return name;
+    }
+}
