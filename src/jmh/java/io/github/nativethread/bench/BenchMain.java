@@ -31,6 +31,9 @@ public final class BenchMain {
         {"IdBench.getNativeId", "IdBench.jnaGettid", "IdBench.jniGettid", "IdBench.jniNoop"},
         {"IdBench.jniGettid", "IdBench.jnaGettid"},
         {"ThreadBench.nativeThread", "ThreadBench.javaThread"},
+        {"ThreadingBench.eventRoundTrip", "ThreadingBench.latchRoundTrip"},
+        {"ThreadingBench.conditionPingPong", "ThreadingBench.jdkConditionPingPong"},
+        {"ThreadingBench.semaphore", "ThreadingBench.jdkSemaphore"},
     };
 
     private BenchMain() {}
@@ -58,7 +61,7 @@ public final class BenchMain {
         System.out.printf("nativethread benchmarks — Java %s (%s), %s %s, %d CPUs%n", System.getProperty("java.version"),
                 System.getProperty("java.vm.name"), System.getProperty("os.name"), System.getProperty("os.arch"),
                 Runtime.getRuntime().availableProcessors());
-        System.out.printf("%-30s %12s %10s %-9s  %s%n", "benchmark", "score", "± error", "unit", "vs anchor");
+        System.out.printf("%-36s %12s %10s %-9s  %s%n", "benchmark", "score", "± error", "unit", "vs anchor");
         List<String> names = new ArrayList<>(scores.keySet());
         names.sort(null);
         for (String name : names) {
@@ -72,10 +75,10 @@ public final class BenchMain {
                     ratio.append(String.format("%.2fx %s", s[0] / scores.get(a[i])[0], a[i].replaceFirst(".*\\.", "")));
                 }
             }
-            System.out.printf("%-30s %12.3f %10.3f %-9s  %s%n", name, s[0], s[1], units.get(name), ratio);
+            System.out.printf("%-36s %12.3f %10.3f %-9s  %s%n", name, s[0], s[1], units.get(name), ratio);
         }
         if (latency != null) {
-            System.out.printf("%-30s %12.1f %10s %-9s  p90 %.1f, p99 %.1f, max %.1f (%d runs)%n",
+            System.out.printf("%-36s %12.1f %10s %-9s  p90 %.1f, p99 %.1f, max %.1f (%d runs)%n",
                     "interruptMain→acquire throws", latency[0], "median", "us", latency[1], latency[2], latency[3],
                     (int) latency[4]);
         }
