@@ -19,17 +19,18 @@ import java.util.concurrent.TimeUnit;
  * A child JVM on this test class path, its output (stdout and stderr) read line by line. It runs
  * with the options of {@code -Dnativethread.test.jvmArgs} too (as the test JVM does), and
  * {@link #finish()} fails the test if the child printed a JNI check warning ({@code -Xcheck:jni}).
+ * Public for the tests of {@code io.github.nativethread.threading}.
  */
-final class ChildJvm {
+public final class ChildJvm {
     /** What HotSpot's -Xcheck:jni prints for every misuse it finds. */
-    static final String JNI_WARNING = "WARNING in native method";
+    public static final String JNI_WARNING = "WARNING in native method";
 
-    final Process process;
+    public final Process process;
     private final BufferedReader out;
-    final List<String> lines = new ArrayList<>();
+    public final List<String> lines = new ArrayList<>();
 
     /** {@code args}: JVM options, then the main class and its arguments. */
-    ChildJvm(String... args) throws IOException {
+    public ChildJvm(String... args) throws IOException {
         this(Collections.emptyMap(), Collections.emptyList(), args);
     }
 
@@ -87,7 +88,7 @@ final class ChildJvm {
 
     /** Reads the rest of the output and returns the exit code; fails if the child printed a JNI
      *  check warning. */
-    int finish() throws Exception {
+    public int finish() throws Exception {
         for (String l; (l = out.readLine()) != null; ) lines.add(l);
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), "child did not end");
         assertFalse(lines.stream().anyMatch(l -> l.contains(JNI_WARNING)),

@@ -12,11 +12,15 @@ import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
  * watchdog raises a signal of its own in the main thread every second ({@code interruptMain}, whose
  * wake-up ends any library wait there; its handler throws) and interrupts it (for Java waits), so a
  * lost wake-up fails the test in seconds instead of hanging the suite.
+ *
+ * <p>Public for the main-thread tests of {@code io.github.nativethread.threading}.
  */
-final class MainThreadWatchdog implements InvocationInterceptor {
-    static final long STUCK_SECONDS = 30;
+public final class MainThreadWatchdog implements InvocationInterceptor {
+    public static final long STUCK_SECONDS = 30;
     /** A signal the tests do not use themselves, on every platform. */
-    static final int SIGNAL = Signals.SIGALRM > 0 ? Signals.SIGALRM : Signals.SIGBREAK;
+    public static final int SIGNAL = Signals.SIGALRM > 0 ? Signals.SIGALRM : Signals.SIGBREAK;
+
+    public MainThreadWatchdog() {}
 
     @Override
     public void interceptTestMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> context,

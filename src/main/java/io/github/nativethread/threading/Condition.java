@@ -123,7 +123,9 @@ public final class Condition {
      */
     public boolean awaitFor(BooleanSupplier predicate, double timeout) {
         Objects.requireNonNull(predicate, "predicate");
-        return awaitForNanos(predicate, Timeouts.waitTimeout(timeout));
+        long nanos = Timeouts.waitTimeout(timeout);
+        Signals.checkSignals();  // a checkpoint in the main thread, even when the predicate holds at once
+        return awaitForNanos(predicate, nanos);
     }
 
     /** The wait of {@link #awaitFor(BooleanSupplier, double)}: {@code nanos} -1 for no limit. */
