@@ -245,7 +245,11 @@ public class OsThread {
         return h;
     }
 
-    /** True from {@link #start()} returning until {@link #run()} has returned (or thrown). */
+    /**
+     * True from the thread's start (at the latest when {@link #start()} returns; in {@code run()}
+     * already) until {@link #run()} has returned or thrown. An uncaught exception's handler runs
+     * after that; {@link #join()} waits for it too.
+     */
     public boolean isAlive() {
         return started && !ended;
     }
