@@ -3,6 +3,7 @@ package io.github.nativethread;
 import static io.github.nativethread.ThreadHelpers.LONG_TIMEOUT_S;
 import static io.github.nativethread.ThreadHelpers.awaitTrue;
 import static io.github.nativethread.ThreadHelpers.callIn;
+import static io.github.nativethread.ThreadHelpers.captureStderr;
 import static io.github.nativethread.ThreadHelpers.join;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,9 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.nio.charset.StandardCharsets;
@@ -539,22 +538,6 @@ class NativeThreadTest {
         assertTrue(err.contains("Exception in thread \"printing-thread\""), err);
         assertTrue(err.contains("java.lang.IllegalStateException: " + marker), err);
         assertTrue(err.contains("at " + NativeThreadTest.class.getName()), err);
-    }
-
-    /** Runs {@code r} with System.err captured and no default uncaught handler; restores both. */
-    static String captureStderr(Runnable r) {
-        PrintStream savedErr = System.err;
-        Thread.UncaughtExceptionHandler savedHandler = Thread.getDefaultUncaughtExceptionHandler();
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (PrintStream capture = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
-            Thread.setDefaultUncaughtExceptionHandler(null);
-            System.setErr(capture);
-            r.run();
-        } finally {
-            System.setErr(savedErr);
-            Thread.setDefaultUncaughtExceptionHandler(savedHandler);
-        }
-        return bytes.toString(StandardCharsets.UTF_8);
     }
 
     @Test
