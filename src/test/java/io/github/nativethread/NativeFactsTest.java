@@ -27,12 +27,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -43,18 +42,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class NativeFactsTest {
 
-    private int countAtStart;
-
-    @BeforeEach
-    void recordCount() {
-        countAtStart = NativeThread.count();
-    }
-
-    /** threading_helper.wait_threads_exit(): no test leaves a thread of its own behind. */
-    @AfterEach
-    void awaitThreadsEnded() {
-        ThreadHelpers.awaitThreadsEnded(countAtStart);
-    }
+    @RegisterExtension
+    final NoThreadLeftBehind threadCount = new NoThreadLeftBehind();
 
     // ---- native ids --------------------------------------------------------------------------
 

@@ -35,9 +35,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -45,18 +44,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** Threads as Java sees them: idents, handles, joins, counts, daemons, exceptions, and the JVM's view. */
 class NativeThreadTest {
 
-    private int countAtStart;
-
-    @BeforeEach
-    void recordCount() {
-        countAtStart = NativeThread.count();
-    }
-
-    /** threading_helper.wait_threads_exit(): no test leaves a thread of its own behind. */
-    @AfterEach
-    void awaitThreadsEnded() {
-        ThreadHelpers.awaitThreadsEnded(countAtStart);
-    }
+    @RegisterExtension
+    final NoThreadLeftBehind threadCount = new NoThreadLeftBehind();
 
     // ---- idents ------------------------------------------------------------------------------
 
@@ -434,13 +423,13 @@ class NativeThreadTest {
                     gate.release();
                 }));
             }
-            assertEquals(countAtStart + n, NativeThread.count());
+            assertEquals(threadCount.atStart() + n, NativeThread.count());
         } finally {
             gate.release();
             for (ThreadHandle h : handles) join(h);
         }
         assertEquals(n, arrived.get());
-        assertEquals(countAtStart, NativeThread.count());
+        assertEquals(threadCount.atStart(), NativeThread.count());
     }
 
     @Test

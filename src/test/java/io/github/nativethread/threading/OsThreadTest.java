@@ -25,6 +25,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.github.nativethread.NativeLock;
 import io.github.nativethread.NativeRLock;
 import io.github.nativethread.NativeThread;
+import io.github.nativethread.NoThreadLeftBehind;
 import io.github.nativethread.ThreadError;
 import io.github.nativethread.ThreadHandle;
 import java.lang.management.ManagementFactory;
@@ -46,11 +47,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -75,19 +75,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class OsThreadTest {
 
-    private int countAtStart;
-
-    @BeforeEach
-    void recordCount() {
-        countAtStart = NativeThread.count();
-    }
-
-    /** threading_helper.wait_threads_exit(): no test leaves a thread of its own behind. */
-    @AfterEach
-    void awaitThreadsEnded() {
-        awaitTrue("NativeThread.count() <= " + countAtStart + " (it is " + NativeThread.count() + ")",
-                () -> NativeThread.count() <= countAtStart);
-    }
+    @RegisterExtension
+    final NoThreadLeftBehind threadCount = new NoThreadLeftBehind();
 
     /** A lock held by the test: threads wait for it (acquire, release) before they go on. */
     private static NativeLock closedGate() {
@@ -1251,14 +1240,14 @@ class OsThreadTest {
                 t.start();
             }
             assertEquals(active + n, OsThread.activeCount());
-            assertTrue(NativeThread.count() >= countAtStart + n);
+            assertTrue(NativeThread.count() >= threadCount.atStart() + n);
         } finally {
             gate.release();
             for (OsThread t : threads) join(t);
         }
         assertEquals(n, ran.get());
         assertEquals(active, OsThread.activeCount());
-        awaitTrue("NativeThread.count() back to " + countAtStart, () -> NativeThread.count() == countAtStart);
+        awaitTrue("NativeThread.count() back to " + threadCount.atStart(), () -> NativeThread.count() == threadCount.atStart());
         Set<Long> idents = new HashSet<>();
         for (OsThread t : threads) idents.add(t.ident());
         assertEquals(n, idents.size());
@@ -1271,7 +1260,7 @@ class OsThreadTest {
     void anEndedThreadAndItsTargetCanBeCollected() {
         List<WeakReference<Object>> refs = new ArrayList<>();
         for (int kind = 0; kind < 3; kind++) startAndForget(kind, refs);
-        awaitTrue("NativeThread.count() back to " + countAtStart, () -> NativeThread.count() <= countAtStart);
+        awaitTrue("NativeThread.count() back to " + threadCount.atStart(), () -> NativeThread.count() <= threadCount.atStart());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (refs.stream().anyMatch(r -> r.get() != null) && System.nanoTime() < deadline) {
             System.gc();
