@@ -1,14 +1,14 @@
 package io.github.nativethread.threading;
 
-import static io.github.nativethread.threading.OsThreadFacts.KIB;
-import static io.github.nativethread.threading.OsThreadFacts.LONG_TIMEOUT_S;
-import static io.github.nativethread.threading.OsThreadFacts.MIB;
-import static io.github.nativethread.threading.OsThreadFacts.awaitTrue;
+import static io.github.nativethread.ThreadHelpers.KIB;
+import static io.github.nativethread.ThreadHelpers.LONG_TIMEOUT_S;
+import static io.github.nativethread.ThreadHelpers.MIB;
+import static io.github.nativethread.ThreadHelpers.awaitTrue;
+import static io.github.nativethread.ThreadHelpers.procComm;
+import static io.github.nativethread.ThreadHelpers.procTid;
+import static io.github.nativethread.ThreadHelpers.rethrow;
 import static io.github.nativethread.threading.OsThreadFacts.join;
 import static io.github.nativethread.threading.OsThreadFacts.linuxComm;
-import static io.github.nativethread.threading.OsThreadFacts.procComm;
-import static io.github.nativethread.threading.OsThreadFacts.procTid;
-import static io.github.nativethread.threading.OsThreadFacts.rethrow;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -22,12 +22,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.nativethread.ChildJvm;
 import io.github.nativethread.NativeLock;
 import io.github.nativethread.NativeRLock;
 import io.github.nativethread.NativeThread;
 import io.github.nativethread.NoThreadLeftBehind;
 import io.github.nativethread.ThreadError;
 import io.github.nativethread.ThreadHandle;
+import io.github.nativethread.ThreadHelpers;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.ref.WeakReference;
@@ -282,7 +284,7 @@ class OsThreadTest {
         try {
             daemon.start();
             user.start();
-            dump = OsThreadFacts.jvmThreadDump();
+            dump = ThreadHelpers.jvmThreadDump();
             all = Thread.getAllStackTraces();
             infos = ManagementFactory.getThreadMXBean().getThreadInfo(new long[] {daemon.ident(), user.ident()});
         } finally {
@@ -402,7 +404,7 @@ class OsThreadTest {
      *  ThreadJoinOnShutdown.test_1_join_on_shutdown). */
     @Test
     void aNonDaemonOsThreadKeepsTheJvmAlive() throws Exception {
-        OsThreadFacts.Child child = new OsThreadFacts.Child(OsThreadChild.class, "default");
+        ChildJvm child = new ChildJvm(OsThreadChild.class.getName(), "default");
         try {
             child.awaitLine("main has ended");
             assertTrue(child.lines.contains("daemon=false"), () -> "the default in main: " + child.lines);
@@ -421,7 +423,7 @@ class OsThreadTest {
     @Test
     void aDaemonOsThreadDoesNotKeepTheJvmAlive() throws Exception {
         long t0 = System.nanoTime();
-        OsThreadFacts.Child child = new OsThreadFacts.Child(OsThreadChild.class, "daemon");
+        ChildJvm child = new ChildJvm(OsThreadChild.class.getName(), "daemon");
         try {
             assertEquals(0, child.finish(), () -> child.lines.toString());
         } finally {
@@ -474,7 +476,7 @@ class OsThreadTest {
     void theMinimumStackSizeRunsJavaCode() {
         long min = NativeThread.minStackSize();
         long[] seen = callIn(t -> t.setStackSize(min), () -> new long[] {
-            String.format("%s-%d", "formatted", 42).length(), OsThreadFacts.recursionDepth(),
+            String.format("%s-%d", "formatted", 42).length(), ThreadHelpers.recursionDepth(),
             NativeThread.currentStackSize()});
         assertEquals("formatted-42".length(), seen[0]);
         assertTrue(seen[1] > 100, "recursed only " + seen[1] + " deep");
@@ -524,11 +526,11 @@ class OsThreadTest {
      *  StackOverflowError grows with the stack size asked for. */
     @Test
     void recursionGoesFarDeeperOnABiggerStack() {
-        for (int i = 0; i < 5; i++) OsThreadFacts.recursionDepth();  // warm up: the same compiled code everywhere
+        for (int i = 0; i < 5; i++) ThreadHelpers.recursionDepth();  // warm up: the same compiled code everywhere
         long min = NativeThread.minStackSize();
-        int atMin = callIn(t -> t.setStackSize(min), OsThreadFacts::recursionDepth);
-        int at1m = callIn(t -> t.setStackSize(1 * MIB), OsThreadFacts::recursionDepth);
-        int at4m = callIn(t -> t.setStackSize(4 * MIB), OsThreadFacts::recursionDepth);
+        int atMin = callIn(t -> t.setStackSize(min), ThreadHelpers::recursionDepth);
+        int at1m = callIn(t -> t.setStackSize(1 * MIB), ThreadHelpers::recursionDepth);
+        int at4m = callIn(t -> t.setStackSize(4 * MIB), ThreadHelpers::recursionDepth);
         String depths = "depths: min " + atMin + ", 1 MiB " + at1m + ", 4 MiB " + at4m;
         assertTrue(atMin > 100, depths);
         assertTrue(at1m > 4 * atMin, depths);
@@ -561,7 +563,7 @@ class OsThreadTest {
     @Test
     void stackOverflowInAnOsThreadIsAnErrorItCanCatch() {
         String s = callIn(t -> t.setStackSize(NativeThread.minStackSize()), () -> {
-            int depth = OsThreadFacts.recursionDepth();
+            int depth = ThreadHelpers.recursionDepth();
             return "recovered after " + depth + ": " + String.join("-", "still", "runs");
         });
         assertTrue(s.endsWith("still-runs"), s);
@@ -766,14 +768,14 @@ class OsThreadTest {
         });
         t.start();
         try {
-            assertTrue(OsThreadFacts.osThreadExists(t.nativeId()), "/proc/self/task/" + t.nativeId() + " while alive");
+            assertTrue(ThreadHelpers.osThreadExists(t.nativeId()), "/proc/self/task/" + t.nativeId() + " while alive");
         } finally {
             gate.release();
             join(t);
         }
         assertEquals(tid[0], t.nativeId(), "nativeId() vs /proc/thread-self in the thread");
         assertNotEquals(procTid(), t.nativeId());
-        awaitTrue("/proc/self/task/" + t.nativeId() + " goes away", () -> !OsThreadFacts.osThreadExists(t.nativeId()));
+        awaitTrue("/proc/self/task/" + t.nativeId() + " goes away", () -> !ThreadHelpers.osThreadExists(t.nativeId()));
     }
 
     /** test_various_ops: ten threads (a subclass overriding run()), at most three inside a
@@ -1126,7 +1128,7 @@ class OsThreadTest {
     @Test
     void withoutHandlersTheJvmPrintsTheException() {
         String marker = "osthread-printed-" + System.nanoTime();
-        String err = OsThreadFacts.captureStderr(() -> {
+        String err = ThreadHelpers.captureStderr(() -> {
             OsThread t = new OsThread(() -> {
                 throw new IllegalStateException(marker);
             }, "printing-osthread");
@@ -1147,7 +1149,7 @@ class OsThreadTest {
         AtomicBoolean afterExit = new AtomicBoolean();
         AtomicBoolean finallyRan = new AtomicBoolean();
         OsThread[] threads = new OsThread[2];
-        String err = OsThreadFacts.captureStderr(() -> {
+        String err = ThreadHelpers.captureStderr(() -> {
             Thread.setDefaultUncaughtExceptionHandler((th, e) -> handlerCalled.set(true));
             threads[0] = new OsThread(() -> {
                 try {

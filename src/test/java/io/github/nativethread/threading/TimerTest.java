@@ -1,6 +1,6 @@
 package io.github.nativethread.threading;
 
-import static io.github.nativethread.threading.OsThreadFacts.LONG_TIMEOUT_S;
+import static io.github.nativethread.ThreadHelpers.LONG_TIMEOUT_S;
 import static io.github.nativethread.threading.OsThreadFacts.join;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
