@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,9 +18,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A child JVM on this test class path, its output (stdout and stderr) read line by line. It runs
- * with the options of {@code -Dnativethread.test.jvmArgs} too (as the test JVM does), and
- * {@link #finish()} fails the test if the child printed a JNI check warning ({@code -Xcheck:jni}).
+ * A child JVM on this test class path: its output (stdout and stderr) read line by line, lines
+ * written to its stdin. It runs with the options of {@code -Dnativethread.test.jvmArgs} too (as the
+ * test JVM does), and {@link #finish()} fails the test if the child printed a JNI check warning
+ * ({@code -Xcheck:jni}).
  * Public for the tests of {@code io.github.nativethread.threading}.
  */
 public final class ChildJvm {
@@ -72,12 +75,19 @@ public final class ChildJvm {
     }
 
     /** Reads lines until one equals {@code line}. */
-    void awaitLine(String line) throws IOException {
+    public void awaitLine(String line) throws IOException {
         for (String l; (l = out.readLine()) != null; ) {
             lines.add(l);
             if (l.equals(line)) return;
         }
         throw new AssertionError("child ended before printing '" + line + "': " + lines);
+    }
+
+    /** Writes a line to the child's stdin. */
+    public void send(String line) throws IOException {
+        Writer in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+        in.write(line + "\n");
+        in.flush();
     }
 
     /** Sends a signal with kill(1). */

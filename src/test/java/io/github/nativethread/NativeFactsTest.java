@@ -1,14 +1,15 @@
 package io.github.nativethread;
 
+import static io.github.nativethread.ThreadHelpers.KIB;
+import static io.github.nativethread.ThreadHelpers.MIB;
 import static io.github.nativethread.ThreadHelpers.callIn;
 import static io.github.nativethread.ThreadHelpers.join;
 import static io.github.nativethread.ThreadHelpers.procComm;
 import static io.github.nativethread.ThreadHelpers.procTid;
+import static io.github.nativethread.ThreadHelpers.recursionDepth;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -26,12 +27,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -42,19 +42,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class NativeFactsTest {
 
-    private int countAtStart;
-
-    @BeforeEach
-    void recordCount() {
-        countAtStart = NativeThread.count();
-    }
-
-    /** threading_helper.wait_threads_exit(): no test leaves a thread of its own behind. */
-    @AfterEach
-    void awaitThreadsEnded() {
-        ThreadHelpers.awaitThreadsEnded(countAtStart);
-    }
-    private static final long KIB = 1024, MIB = 1024 * 1024;
+    @RegisterExtension
+    final NoThreadLeftBehind threadCount = new NoThreadLeftBehind();
 
     // ---- native ids --------------------------------------------------------------------------
 
@@ -382,7 +371,7 @@ class NativeFactsTest {
     }
 
     private static long[] depthAndStack() {
-        return new long[] {Recursion.depth(), NativeThread.currentStackSize()};
+        return new long[] {recursionDepth(), NativeThread.currentStackSize()};
     }
 
     /** Size 0: the platform's default, which glibc takes from the soft RLIMIT_STACK (ulimit -s). */
@@ -445,39 +434,9 @@ class NativeFactsTest {
         return n == 0 ? 0 : n + sumTo(n - 1);
     }
 
-    static int recursionDepth() {
-        return Recursion.depth();
-    }
-
     private static byte[] readAll(InputStream in) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         in.transferTo(out);
         return out.toByteArray();
-    }
-
-    /** A plain recursive method, run until StackOverflowError. */
-    static final class Recursion {
-        private static int depth;
-
-        private Recursion() {}
-
-        private static void recurse() {
-            depth++;
-            recurse();
-        }
-
-        /** Depth reached before StackOverflowError, in the calling thread. Not thread-safe: callers
-         *  run one thread at a time (each joined before the next starts). */
-        static synchronized int depth() {
-            depth = 0;
-            try {
-                recurse();
-            } catch (StackOverflowError expected) {
-                // the point
-            }
-            assertNotNull(Thread.currentThread());
-            assertFalse(depth == 0);
-            return depth;
-        }
     }
 }

@@ -3,6 +3,7 @@ package io.github.nativethread;
 import static io.github.nativethread.ThreadHelpers.LONG_TIMEOUT_S;
 import static io.github.nativethread.ThreadHelpers.awaitTrue;
 import static io.github.nativethread.ThreadHelpers.callIn;
+import static io.github.nativethread.ThreadHelpers.captureStderr;
 import static io.github.nativethread.ThreadHelpers.join;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,9 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.nio.charset.StandardCharsets;
@@ -36,9 +35,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -46,18 +44,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** Threads as Java sees them: idents, handles, joins, counts, daemons, exceptions, and the JVM's view. */
 class NativeThreadTest {
 
-    private int countAtStart;
-
-    @BeforeEach
-    void recordCount() {
-        countAtStart = NativeThread.count();
-    }
-
-    /** threading_helper.wait_threads_exit(): no test leaves a thread of its own behind. */
-    @AfterEach
-    void awaitThreadsEnded() {
-        ThreadHelpers.awaitThreadsEnded(countAtStart);
-    }
+    @RegisterExtension
+    final NoThreadLeftBehind threadCount = new NoThreadLeftBehind();
 
     // ---- idents ------------------------------------------------------------------------------
 
@@ -435,13 +423,13 @@ class NativeThreadTest {
                     gate.release();
                 }));
             }
-            assertEquals(countAtStart + n, NativeThread.count());
+            assertEquals(threadCount.atStart() + n, NativeThread.count());
         } finally {
             gate.release();
             for (ThreadHandle h : handles) join(h);
         }
         assertEquals(n, arrived.get());
-        assertEquals(countAtStart, NativeThread.count());
+        assertEquals(threadCount.atStart(), NativeThread.count());
     }
 
     @Test
@@ -539,22 +527,6 @@ class NativeThreadTest {
         assertTrue(err.contains("Exception in thread \"printing-thread\""), err);
         assertTrue(err.contains("java.lang.IllegalStateException: " + marker), err);
         assertTrue(err.contains("at " + NativeThreadTest.class.getName()), err);
-    }
-
-    /** Runs {@code r} with System.err captured and no default uncaught handler; restores both. */
-    static String captureStderr(Runnable r) {
-        PrintStream savedErr = System.err;
-        Thread.UncaughtExceptionHandler savedHandler = Thread.getDefaultUncaughtExceptionHandler();
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (PrintStream capture = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
-            Thread.setDefaultUncaughtExceptionHandler(null);
-            System.setErr(capture);
-            r.run();
-        } finally {
-            System.setErr(savedErr);
-            Thread.setDefaultUncaughtExceptionHandler(savedHandler);
-        }
-        return bytes.toString(StandardCharsets.UTF_8);
     }
 
     @Test

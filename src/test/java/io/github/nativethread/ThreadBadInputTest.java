@@ -1,5 +1,6 @@
 package io.github.nativethread;
 
+import static io.github.nativethread.ThreadHelpers.KIB;
 import static io.github.nativethread.ThreadHelpers.callIn;
 import static io.github.nativethread.ThreadHelpers.procComm;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -26,7 +27,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Bad arguments: the exception type and the message API.md promises, and nothing changed after. */
 class ThreadBadInputTest {
-    private static final long KIB = 1024;
     private long savedStackSize;
     private int countBefore;
 

@@ -1,12 +1,17 @@
 package io.github.nativethread;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -21,12 +26,15 @@ import javax.management.ObjectName;
 
 /**
  * Helpers for the thread tests: running code in a native thread and getting its result or its
- * failure back, and reading the kernel's view of threads from /proc (independently of the library).
+ * failure back, bounded waits, reading the kernel's view of threads from /proc and the JVM's own
+ * view (thread dumps, recursion depth), independently of the library. Public for the tests of
+ * {@code io.github.nativethread.threading}.
  */
-final class ThreadHelpers {
+public final class ThreadHelpers {
     /** Generous bound for anything that should take milliseconds: only a hang reaches it. */
-    static final double LONG_TIMEOUT_S = 60;
-    static final long LONG_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(60);
+    public static final double LONG_TIMEOUT_S = 60;
+    public static final long LONG_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(60);
+    public static final long KIB = 1024, MIB = 1024 * 1024;
 
     private ThreadHelpers() {}
 
@@ -57,7 +65,7 @@ final class ThreadHelpers {
         assertTrue(handle.isDone());
     }
 
-    static void rethrow(Throwable t) {
+    public static void rethrow(Throwable t) {
         if (t == null) return;
         if (t instanceof Error) throw (Error) t;
         if (t instanceof RuntimeException) throw (RuntimeException) t;
@@ -65,7 +73,7 @@ final class ThreadHelpers {
     }
 
     /** Waits (polling, with a generous bound) until {@code condition} holds. */
-    static void awaitTrue(String what, BooleanSupplier condition) {
+    public static void awaitTrue(String what, BooleanSupplier condition) {
         long deadline = System.nanoTime() + LONG_TIMEOUT_NS;
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - deadline > 0) fail("timed out waiting until " + what);
@@ -92,10 +100,27 @@ final class ThreadHelpers {
                 () -> NativeThread.count() == expected);
     }
 
+    /** Runs {@code r} with System.err captured and no default uncaught-exception handler; returns
+     *  what was printed. Both are restored afterwards. */
+    public static String captureStderr(Runnable r) {
+        PrintStream savedErr = System.err;
+        Thread.UncaughtExceptionHandler savedHandler = Thread.getDefaultUncaughtExceptionHandler();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (PrintStream capture = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+            Thread.setDefaultUncaughtExceptionHandler(null);
+            System.setErr(capture);
+            r.run();
+        } finally {
+            System.setErr(savedErr);
+            Thread.setDefaultUncaughtExceptionHandler(savedHandler);
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
     // ---- /proc: the kernel's view, read without the library ----------------------------------
 
     /** The calling thread's kernel id, from the /proc/thread-self link ("<pid>/task/<tid>"). */
-    static long procTid() {
+    public static long procTid() {
         try {
             String link = Files.readSymbolicLink(Paths.get("/proc/thread-self")).toString();
             String[] parts = link.split("/");
@@ -109,12 +134,12 @@ final class ThreadHelpers {
     }
 
     /** The calling thread's name as the kernel has it (/proc/thread-self/comm), raw bytes. */
-    static byte[] procComm() {
+    public static byte[] procComm() {
         return comm(Paths.get("/proc/thread-self/comm"));
     }
 
     /** Thread {@code tid}'s name as the kernel has it (/proc/self/task/tid/comm), raw bytes. */
-    static byte[] procComm(long tid) {
+    public static byte[] procComm(long tid) {
         return comm(Paths.get("/proc/self/task/" + tid + "/comm"));
     }
 
@@ -129,7 +154,7 @@ final class ThreadHelpers {
     }
 
     /** Does the kernel still list thread {@code tid} in this process? */
-    static boolean osThreadExists(long tid) {
+    public static boolean osThreadExists(long tid) {
         return Files.exists(Paths.get("/proc/self/task/" + tid));
     }
 
@@ -175,7 +200,7 @@ final class ThreadHelpers {
 
     /** The JVM's own thread dump (what {@code jcmd <pid> Thread.print} shows), or null if this JVM has
      *  no DiagnosticCommand MBean. */
-    static String jvmThreadDump() {
+    public static String jvmThreadDump() {
         try {
             ObjectName name = new ObjectName("com.sun.management:type=DiagnosticCommand");
             if (!ManagementFactory.getPlatformMBeanServer().isRegistered(name)) return null;
@@ -183,6 +208,36 @@ final class ThreadHelpers {
                     new Object[] {null}, new String[] {String[].class.getName()});
         } catch (JMException e) {
             throw new AssertionError("threadPrint failed", e);
+        }
+    }
+
+    /** How deep a plain recursive method gets in the calling thread before StackOverflowError,
+     *  which it catches: the thread goes on afterwards. */
+    public static int recursionDepth() {
+        return Recursion.depth();
+    }
+
+    private static final class Recursion {
+        private static int depth;
+
+        private Recursion() {}
+
+        private static void recurse() {
+            depth++;
+            recurse();
+        }
+
+        /** Not thread-safe beyond the lock: callers run one such thread at a time. */
+        static synchronized int depth() {
+            depth = 0;
+            try {
+                recurse();
+            } catch (StackOverflowError expected) {
+                // the point
+            }
+            assertNotNull(Thread.currentThread());
+            assertFalse(depth == 0);
+            return depth;
         }
     }
 

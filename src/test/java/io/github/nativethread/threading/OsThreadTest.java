@@ -1,14 +1,14 @@
 package io.github.nativethread.threading;
 
-import static io.github.nativethread.threading.OsThreadFacts.KIB;
-import static io.github.nativethread.threading.OsThreadFacts.LONG_TIMEOUT_S;
-import static io.github.nativethread.threading.OsThreadFacts.MIB;
-import static io.github.nativethread.threading.OsThreadFacts.awaitTrue;
+import static io.github.nativethread.ThreadHelpers.KIB;
+import static io.github.nativethread.ThreadHelpers.LONG_TIMEOUT_S;
+import static io.github.nativethread.ThreadHelpers.MIB;
+import static io.github.nativethread.ThreadHelpers.awaitTrue;
+import static io.github.nativethread.ThreadHelpers.procComm;
+import static io.github.nativethread.ThreadHelpers.procTid;
+import static io.github.nativethread.ThreadHelpers.rethrow;
 import static io.github.nativethread.threading.OsThreadFacts.join;
 import static io.github.nativethread.threading.OsThreadFacts.linuxComm;
-import static io.github.nativethread.threading.OsThreadFacts.procComm;
-import static io.github.nativethread.threading.OsThreadFacts.procTid;
-import static io.github.nativethread.threading.OsThreadFacts.rethrow;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -22,11 +22,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.nativethread.ChildJvm;
 import io.github.nativethread.NativeLock;
 import io.github.nativethread.NativeRLock;
 import io.github.nativethread.NativeThread;
+import io.github.nativethread.NoThreadLeftBehind;
 import io.github.nativethread.ThreadError;
 import io.github.nativethread.ThreadHandle;
+import io.github.nativethread.ThreadHelpers;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.ref.WeakReference;
@@ -46,11 +49,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -75,19 +77,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class OsThreadTest {
 
-    private int countAtStart;
-
-    @BeforeEach
-    void recordCount() {
-        countAtStart = NativeThread.count();
-    }
-
-    /** threading_helper.wait_threads_exit(): no test leaves a thread of its own behind. */
-    @AfterEach
-    void awaitThreadsEnded() {
-        awaitTrue("NativeThread.count() <= " + countAtStart + " (it is " + NativeThread.count() + ")",
-                () -> NativeThread.count() <= countAtStart);
-    }
+    @RegisterExtension
+    final NoThreadLeftBehind threadCount = new NoThreadLeftBehind();
 
     /** A lock held by the test: threads wait for it (acquire, release) before they go on. */
     private static NativeLock closedGate() {
@@ -293,7 +284,7 @@ class OsThreadTest {
         try {
             daemon.start();
             user.start();
-            dump = OsThreadFacts.jvmThreadDump();
+            dump = ThreadHelpers.jvmThreadDump();
             all = Thread.getAllStackTraces();
             infos = ManagementFactory.getThreadMXBean().getThreadInfo(new long[] {daemon.ident(), user.ident()});
         } finally {
@@ -413,7 +404,7 @@ class OsThreadTest {
      *  ThreadJoinOnShutdown.test_1_join_on_shutdown). */
     @Test
     void aNonDaemonOsThreadKeepsTheJvmAlive() throws Exception {
-        OsThreadFacts.Child child = new OsThreadFacts.Child(OsThreadChild.class, "default");
+        ChildJvm child = new ChildJvm(OsThreadChild.class.getName(), "default");
         try {
             child.awaitLine("main has ended");
             assertTrue(child.lines.contains("daemon=false"), () -> "the default in main: " + child.lines);
@@ -432,7 +423,7 @@ class OsThreadTest {
     @Test
     void aDaemonOsThreadDoesNotKeepTheJvmAlive() throws Exception {
         long t0 = System.nanoTime();
-        OsThreadFacts.Child child = new OsThreadFacts.Child(OsThreadChild.class, "daemon");
+        ChildJvm child = new ChildJvm(OsThreadChild.class.getName(), "daemon");
         try {
             assertEquals(0, child.finish(), () -> child.lines.toString());
         } finally {
@@ -485,7 +476,7 @@ class OsThreadTest {
     void theMinimumStackSizeRunsJavaCode() {
         long min = NativeThread.minStackSize();
         long[] seen = callIn(t -> t.setStackSize(min), () -> new long[] {
-            String.format("%s-%d", "formatted", 42).length(), OsThreadFacts.recursionDepth(),
+            String.format("%s-%d", "formatted", 42).length(), ThreadHelpers.recursionDepth(),
             NativeThread.currentStackSize()});
         assertEquals("formatted-42".length(), seen[0]);
         assertTrue(seen[1] > 100, "recursed only " + seen[1] + " deep");
@@ -535,11 +526,11 @@ class OsThreadTest {
      *  StackOverflowError grows with the stack size asked for. */
     @Test
     void recursionGoesFarDeeperOnABiggerStack() {
-        for (int i = 0; i < 5; i++) OsThreadFacts.recursionDepth();  // warm up: the same compiled code everywhere
+        for (int i = 0; i < 5; i++) ThreadHelpers.recursionDepth();  // warm up: the same compiled code everywhere
         long min = NativeThread.minStackSize();
-        int atMin = callIn(t -> t.setStackSize(min), OsThreadFacts::recursionDepth);
-        int at1m = callIn(t -> t.setStackSize(1 * MIB), OsThreadFacts::recursionDepth);
-        int at4m = callIn(t -> t.setStackSize(4 * MIB), OsThreadFacts::recursionDepth);
+        int atMin = callIn(t -> t.setStackSize(min), ThreadHelpers::recursionDepth);
+        int at1m = callIn(t -> t.setStackSize(1 * MIB), ThreadHelpers::recursionDepth);
+        int at4m = callIn(t -> t.setStackSize(4 * MIB), ThreadHelpers::recursionDepth);
         String depths = "depths: min " + atMin + ", 1 MiB " + at1m + ", 4 MiB " + at4m;
         assertTrue(atMin > 100, depths);
         assertTrue(at1m > 4 * atMin, depths);
@@ -572,7 +563,7 @@ class OsThreadTest {
     @Test
     void stackOverflowInAnOsThreadIsAnErrorItCanCatch() {
         String s = callIn(t -> t.setStackSize(NativeThread.minStackSize()), () -> {
-            int depth = OsThreadFacts.recursionDepth();
+            int depth = ThreadHelpers.recursionDepth();
             return "recovered after " + depth + ": " + String.join("-", "still", "runs");
         });
         assertTrue(s.endsWith("still-runs"), s);
@@ -777,14 +768,14 @@ class OsThreadTest {
         });
         t.start();
         try {
-            assertTrue(OsThreadFacts.osThreadExists(t.nativeId()), "/proc/self/task/" + t.nativeId() + " while alive");
+            assertTrue(ThreadHelpers.osThreadExists(t.nativeId()), "/proc/self/task/" + t.nativeId() + " while alive");
         } finally {
             gate.release();
             join(t);
         }
         assertEquals(tid[0], t.nativeId(), "nativeId() vs /proc/thread-self in the thread");
         assertNotEquals(procTid(), t.nativeId());
-        awaitTrue("/proc/self/task/" + t.nativeId() + " goes away", () -> !OsThreadFacts.osThreadExists(t.nativeId()));
+        awaitTrue("/proc/self/task/" + t.nativeId() + " goes away", () -> !ThreadHelpers.osThreadExists(t.nativeId()));
     }
 
     /** test_various_ops: ten threads (a subclass overriding run()), at most three inside a
@@ -1137,7 +1128,7 @@ class OsThreadTest {
     @Test
     void withoutHandlersTheJvmPrintsTheException() {
         String marker = "osthread-printed-" + System.nanoTime();
-        String err = OsThreadFacts.captureStderr(() -> {
+        String err = ThreadHelpers.captureStderr(() -> {
             OsThread t = new OsThread(() -> {
                 throw new IllegalStateException(marker);
             }, "printing-osthread");
@@ -1158,7 +1149,7 @@ class OsThreadTest {
         AtomicBoolean afterExit = new AtomicBoolean();
         AtomicBoolean finallyRan = new AtomicBoolean();
         OsThread[] threads = new OsThread[2];
-        String err = OsThreadFacts.captureStderr(() -> {
+        String err = ThreadHelpers.captureStderr(() -> {
             Thread.setDefaultUncaughtExceptionHandler((th, e) -> handlerCalled.set(true));
             threads[0] = new OsThread(() -> {
                 try {
@@ -1251,14 +1242,14 @@ class OsThreadTest {
                 t.start();
             }
             assertEquals(active + n, OsThread.activeCount());
-            assertTrue(NativeThread.count() >= countAtStart + n);
+            assertTrue(NativeThread.count() >= threadCount.atStart() + n);
         } finally {
             gate.release();
             for (OsThread t : threads) join(t);
         }
         assertEquals(n, ran.get());
         assertEquals(active, OsThread.activeCount());
-        awaitTrue("NativeThread.count() back to " + countAtStart, () -> NativeThread.count() == countAtStart);
+        awaitTrue("NativeThread.count() back to " + threadCount.atStart(), () -> NativeThread.count() == threadCount.atStart());
         Set<Long> idents = new HashSet<>();
         for (OsThread t : threads) idents.add(t.ident());
         assertEquals(n, idents.size());
@@ -1271,7 +1262,7 @@ class OsThreadTest {
     void anEndedThreadAndItsTargetCanBeCollected() {
         List<WeakReference<Object>> refs = new ArrayList<>();
         for (int kind = 0; kind < 3; kind++) startAndForget(kind, refs);
-        awaitTrue("NativeThread.count() back to " + countAtStart, () -> NativeThread.count() <= countAtStart);
+        awaitTrue("NativeThread.count() back to " + threadCount.atStart(), () -> NativeThread.count() <= threadCount.atStart());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (refs.stream().anyMatch(r -> r.get() != null) && System.nanoTime() < deadline) {
             System.gc();

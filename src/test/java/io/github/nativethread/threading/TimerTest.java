@@ -1,7 +1,6 @@
 package io.github.nativethread.threading;
 
-import static io.github.nativethread.threading.OsThreadFacts.LONG_TIMEOUT_S;
-import static io.github.nativethread.threading.OsThreadFacts.awaitTrue;
+import static io.github.nativethread.ThreadHelpers.LONG_TIMEOUT_S;
 import static io.github.nativethread.threading.OsThreadFacts.join;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.nativethread.NativeLock;
 import io.github.nativethread.NativeThread;
+import io.github.nativethread.NoThreadLeftBehind;
 import io.github.nativethread.ThreadError;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,9 +21,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -37,18 +36,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class TimerTest {
 
-    private int countAtStart;
-
-    @BeforeEach
-    void recordCount() {
-        countAtStart = NativeThread.count();
-    }
-
-    @AfterEach
-    void awaitThreadsEnded() {
-        awaitTrue("NativeThread.count() <= " + countAtStart + " (it is " + NativeThread.count() + ")",
-                () -> NativeThread.count() <= countAtStart);
-    }
+    @RegisterExtension
+    final NoThreadLeftBehind threadCount = new NoThreadLeftBehind();
 
     /** The function runs once, in the timer's own thread, no earlier than the interval after
      *  start(). */
