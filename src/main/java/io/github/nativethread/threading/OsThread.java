@@ -50,7 +50,6 @@ public class OsThread {
     private volatile boolean started;
     /** Set by the thread itself before run(), and by start() from the handle: the same values. */
     private volatile long ident, nativeId;
-    private volatile boolean ended;
 
     /** A thread object whose {@link #run()} does nothing until a subclass overrides it. */
     public OsThread() {
@@ -201,7 +200,6 @@ public class OsThread {
         try {
             run();  // what it throws goes to the handler, as for any thread started by the core
         } finally {
-            ended = true;
             ACTIVE.remove(serial);
         }
     }
@@ -247,11 +245,13 @@ public class OsThread {
 
     /**
      * True from the thread's start (at the latest when {@link #start()} returns; in {@code run()}
-     * already) until {@link #run()} has returned or thrown. An uncaught exception's handler runs
-     * after that; {@link #join()} waits for it too.
+     * already) until the thread has ended: {@link #run()} has returned, or thrown and its
+     * uncaught-exception handler has returned. Once false, {@code join} returns at once.
      */
     public boolean isAlive() {
-        return started && !ended;
+        if (!started) return false;
+        ThreadHandle h = handle;  // null while start() has not returned: alive
+        return h == null || !h.isDone();
     }
 
     /** The thread's {@link NativeThread#getIdent() ident}; 0 before {@link #start()}. */
@@ -283,7 +283,7 @@ public class OsThread {
         String cls = getClass().getSimpleName();
         StringBuilder s = new StringBuilder(cls.isEmpty() ? getClass().getName() : cls)
                 .append('(').append(getName()).append(", ");
-        s.append(!started ? "initial" : ended ? "stopped" : "started");
+        s.append(!started ? "initial" : isAlive() ? "started" : "stopped");
         if (isDaemon()) s.append(" daemon");
         long id = ident();
         if (id != 0) s.append(' ').append(id);

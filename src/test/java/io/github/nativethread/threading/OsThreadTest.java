@@ -534,8 +534,7 @@ class OsThreadTest {
         String depths = "depths: min " + atMin + ", 1 MiB " + at1m + ", 4 MiB " + at4m;
         assertTrue(atMin > 100, depths);
         assertTrue(at1m > 4 * atMin, depths);
-        assertTrue(at4m > 3 * at1m, depths);
-        assertTrue(at4m < 5 * at1m, depths);  // not a much bigger stack than asked for either
+        assertTrue(at4m > 2 * at1m, depths);  // the exact size: theKernelSeesAStackOfTheRequestedSize
     }
 
     /** Validated like NativeThread.stackSize(n): the same exception and message; the value is kept. */
