@@ -12,8 +12,9 @@
 set(CMAKE_SYSTEM_NAME Linux)
 string(REGEX REPLACE "-.*" "" CMAKE_SYSTEM_PROCESSOR "${NT_ZIG_TARGET}")
 set(NT_GLIBC_MAX 2.17)
-if(NOT ZIG)
-  set(ZIG "$ENV{ZIG}")
+if(NOT ZIG AND DEFINED ENV{ZIG})
+  # cached, so a later `./mvnw package` re-configures Maven's build without ZIG in the environment
+  set(ZIG "$ENV{ZIG}" CACHE FILEPATH "the zig binary")
 endif()
 if(NOT ZIG)
   message(FATAL_ERROR "set ZIG to the zig binary (./build.sh dist installs it)")
