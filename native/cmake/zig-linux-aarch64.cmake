@@ -1,0 +1,2 @@
+set(NT_ZIG_TARGET aarch64-linux-gnu)
+include("${CMAKE_CURRENT_LIST_DIR}/zig-linux.cmake")
