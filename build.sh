@@ -4,7 +4,8 @@
 #
 #   ./build.sh              build the jar (C library + Java), then run the doctor
 #   ./build.sh test         every test: C unit tests (ctest) and Java tests (JUnit); further
-#                           arguments go to Maven, e.g. -Dnativethread.test.jvmArgs=-Xcheck:jni
+#                           arguments go to Maven, e.g. -Dnativethread.test.jvmArgs=-Xcheck:jni;
+#                           then examples/consumer against the jar, on the class and module paths
 #   ./build.sh bench        JMH benchmarks against the anchors, one table
 #   ./build.sh stress       stress scenarios, each in a child JVM, one table (about 10 min;
 #                           --quick: smaller counts, under 2 min; --only REGEX: some scenarios)
@@ -30,6 +31,24 @@ doctor() {
     jar=$(jar_path)
     [ -n "$jar" ] || { echo "no jar: run ./build.sh first" >&2; exit 1; }
     java -jar "$jar"
+}
+
+# examples/consumer, a separate Maven project depending on io.github.nativethread:nativethread, built
+# against the jar just built and run on the class path and on the module path. Its local repository
+# is target/consumer-m2 (the jar is installed there, so no other nativethread in ~/.m2 can be
+# picked); its plugins come from the user's local repository, used as a remote one (offline).
+consumer() {
+    local jar version m2
+    jar=$(jar_path)
+    version=${jar#target/nativethread-}
+    version=${version%.jar}
+    m2=${NATIVETHREAD_M2:-$HOME/.m2/repository}  # the user's local repository (settings.xml may move it)
+    echo "== examples/consumer against nativethread $version"
+    "${MVN[@]}" -q install:install-file -Dfile="$jar" -DgroupId=io.github.nativethread \
+        -DartifactId=nativethread -Dversion="$version" -Dpackaging=jar \
+        -DlocalRepositoryPath=target/consumer-m2
+    "${MVN[@]}" -q -f examples/consumer/pom.xml clean verify -Dmaven.repo.local="$PWD/target/consumer-m2" \
+        -Dnativethread.version="$version" -Dnativethread.m2="file://$m2"
 }
 
 java() {
@@ -99,6 +118,7 @@ case "$cmd" in
     test)
         shift
         "${MVN[@]}" clean verify "$@"
+        consumer
         ;;
     doctor)
         doctor

@@ -1,6 +1,7 @@
 package io.github.nativethread;
 
 import io.github.nativethread.internal.Timeouts;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
@@ -32,9 +33,13 @@ abstract class BaseLock implements Lock {
     }
 
     /**
-     * Takes the lock, waiting at most {@code timeout} seconds (-1: no limit). A timed acquire that
-     * returns false has waited at least {@code timeout}, as measured by {@link System#nanoTime()}.
+     * Takes the lock, waiting at most {@code timeout} <em>seconds</em> (-1: no limit), as CPython's
+     * {@code acquire(blocking, timeout)}; {@link #acquire(Duration)} is the same in Java's unit. A
+     * timed acquire that returns false has waited at least {@code timeout}, as measured by
+     * {@link System#nanoTime()}.
      *
+     * @param blocking false: take the lock only if it is free now (then {@code timeout} must be -1)
+     * @param timeout seconds; -1 for no limit
      * @return true if acquired
      * @throws IllegalArgumentException for NaN, a negative timeout other than -1, one above
      *     {@link NativeThread#TIMEOUT_MAX}, or a timeout with {@code blocking=false}; the lock is
@@ -44,9 +49,31 @@ abstract class BaseLock implements Lock {
         return acquireNanos(Timeouts.lockTimeout(blocking, timeout));
     }
 
-    /** {@code acquire(true, timeout)}. */
+    /**
+     * {@code acquire(true, timeout)}: waits at most {@code timeout} <em>seconds</em> (-1: no limit);
+     * {@code acquire(250)} waits 250 s. See {@link #acquire(Duration)}.
+     *
+     * @param timeout seconds; -1 for no limit
+     * @return true if acquired
+     * @throws IllegalArgumentException as {@link #acquire(boolean, double)}
+     */
     public boolean acquire(double timeout) {
         return acquire(true, timeout);
+    }
+
+    /**
+     * Takes the lock, waiting at most {@code timeout}: {@link #acquire(double)} in Java's unit. An
+     * acquire that returns false has waited at least {@code timeout} (converted exactly to
+     * nanoseconds), as measured by {@link System#nanoTime()}; {@link Duration#ZERO} takes the lock
+     * only if it is free now. For no limit use {@link #acquire()}.
+     *
+     * @return true if acquired
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws IllegalArgumentException for a negative duration or one above
+     *     {@link NativeThread#TIMEOUT_MAX} seconds; the lock is not touched then
+     */
+    public boolean acquire(Duration timeout) {
+        return acquireNanos(Timeouts.durationTimeout(timeout));
     }
 
     /** Acquires and returns a {@link NativeLock.Hold} whose {@code close()} releases:

@@ -1,6 +1,7 @@
 package io.github.nativethread;
 
 import io.github.nativethread.internal.Timeouts;
+import java.time.Duration;
 
 /**
  * CPython's {@code _ThreadHandle}: a thread started by {@link NativeThread}. Everything the
@@ -34,8 +35,10 @@ public final class ThreadHandle {
     }
 
     /**
-     * Waits at most {@code timeoutSeconds} (-1: no limit) for the thread to end.
+     * Waits at most {@code timeoutSeconds} <em>seconds</em> (-1: no limit) for the thread to end;
+     * {@link #join(Duration)} is the same in Java's unit.
      *
+     * @param timeoutSeconds seconds; -1 for no limit
      * @return true when the thread has ended
      * @throws IllegalArgumentException for NaN, a negative timeout other than -1, or one above
      *     {@link NativeThread#TIMEOUT_MAX}
@@ -43,6 +46,21 @@ public final class ThreadHandle {
      */
     public boolean join(double timeoutSeconds) {
         return joinNanos(Timeouts.waitTimeout(timeoutSeconds));
+    }
+
+    /**
+     * Waits at most {@code timeout} for the thread to end: {@link #join(double)} in Java's unit. A
+     * join that returns false has waited at least {@code timeout} (converted exactly to
+     * nanoseconds). For no limit use {@link #join()}.
+     *
+     * @return true when the thread has ended
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws IllegalArgumentException for a negative duration or one above
+     *     {@link NativeThread#TIMEOUT_MAX} seconds
+     * @throws ThreadError "Cannot join current thread" when called by the thread itself
+     */
+    public boolean join(Duration timeout) {
+        return joinNanos(Timeouts.durationTimeout(timeout));
     }
 
     /** In the main thread, a checkpoint for signal handlers, as a lock's acquire. */

@@ -1,10 +1,12 @@
 package io.github.nativethread.internal;
 
+import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Validation and conversion of timeouts in seconds, with CPython's rules and messages: one place
- * for the core and the {@code threading} layer.
+ * Validation and conversion of timeouts, in seconds with CPython's rules and messages, and as a
+ * {@link Duration} with the same limits: one place for the core and the {@code threading} layer.
  */
 public final class Timeouts {
     /** Longest a {@code lockInterruptibly}/{@code tryLock(time, unit)} wait goes without looking at
@@ -35,6 +37,32 @@ public final class Timeouts {
                     + " (TIMEOUT_MAX is " + Native.TIMEOUT_MAX + ")");
         }
         return (long) Math.ceil(timeout * 1e9);  // never early: round up
+    }
+
+    /**
+     * A {@link Duration} timeout: the rules of {@link #waitTimeout(double)} in Java's unit, converted
+     * exactly to nanoseconds. There is no "no limit" value: a negative duration is an error.
+     *
+     * @throws NullPointerException for null
+     * @throws IllegalArgumentException for a negative duration or one above {@code TIMEOUT_MAX}
+     *     seconds, naming the value
+     */
+    public static long durationTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout value must be a non-negative number: " + timeout);
+        }
+        if (timeout.compareTo(maxDuration()) > 0) {
+            throw new IllegalArgumentException("timeout value is too large: " + timeout
+                    + " (TIMEOUT_MAX is " + Native.TIMEOUT_MAX + " s)");
+        }
+        return timeout.toNanos();  // exact: TIMEOUT_MAX seconds fit in a long of nanoseconds
+    }
+
+    /** {@code TIMEOUT_MAX} seconds as a Duration, rounded down to the nanosecond. */
+    private static Duration maxDuration() {
+        long whole = (long) Native.TIMEOUT_MAX;
+        return Duration.ofSeconds(whole, (long) Math.floor((Native.TIMEOUT_MAX - whole) * 1e9));
     }
 
     /** An acquire that waits {@code nanos} (-1: no limit) and gives up when the thread is interrupted. */

@@ -6,6 +6,7 @@ import io.github.nativethread.NativeThread;
 import io.github.nativethread.Signals;
 import io.github.nativethread.ThreadError;
 import io.github.nativethread.internal.Timeouts;
+import java.time.Duration;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -94,8 +95,10 @@ public final class Condition {
     }
 
     /**
-     * {@link #await()} for at most {@code timeout} seconds (-1: no limit).
+     * {@link #await()} for at most {@code timeout} <em>seconds</em> (-1: no limit);
+     * {@link #await(Duration)} is the same in Java's unit.
      *
+     * @param timeout seconds; -1 for no limit
      * @return false when it timed out, having waited at least {@code timeout}
      * @throws IllegalArgumentException for NaN, a negative timeout other than -1, or one above
      *     {@link io.github.nativethread.NativeThread#TIMEOUT_MAX}
@@ -103,6 +106,20 @@ public final class Condition {
      */
     public boolean await(double timeout) {
         return awaitNanos(Timeouts.waitTimeout(timeout));
+    }
+
+    /**
+     * {@link #await()} for at most {@code timeout}: {@link #await(double)} in Java's unit
+     * (converted exactly to nanoseconds; for no limit use {@link #await()}).
+     *
+     * @return false when it timed out, having waited at least {@code timeout}
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws IllegalArgumentException for a negative duration or one above
+     *     {@link io.github.nativethread.NativeThread#TIMEOUT_MAX} seconds
+     * @throws ThreadError "cannot wait on un-acquired lock" unless the caller holds the lock
+     */
+    public boolean await(Duration timeout) {
+        return awaitNanos(Timeouts.durationTimeout(timeout));
     }
 
     /**

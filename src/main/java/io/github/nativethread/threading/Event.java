@@ -3,6 +3,7 @@ package io.github.nativethread.threading;
 import io.github.nativethread.NativeLock;
 import io.github.nativethread.Signals;
 import io.github.nativethread.internal.Timeouts;
+import java.time.Duration;
 
 /**
  * CPython's {@code threading.Event}: a flag that threads can wait for. {@link #set()} wakes every
@@ -43,8 +44,10 @@ public final class Event {
     }
 
     /**
-     * Waits at most {@code timeout} seconds (-1: no limit) until the flag is set.
+     * Waits at most {@code timeout} <em>seconds</em> (-1: no limit) until the flag is set;
+     * {@link #await(Duration)} is the same in Java's unit.
      *
+     * @param timeout seconds; -1 for no limit
      * @return true unless it timed out (having waited at least {@code timeout}); also true when the
      *     flag was set and cleared again before this waiter woke
      * @throws IllegalArgumentException for NaN, a negative timeout other than -1, or one above
@@ -52,6 +55,19 @@ public final class Event {
      */
     public boolean await(double timeout) {
         return awaitNanos(Timeouts.waitTimeout(timeout));
+    }
+
+    /**
+     * Waits at most {@code timeout} until the flag is set: {@link #await(double)} in Java's unit
+     * (converted exactly to nanoseconds; for no limit use {@link #await()}).
+     *
+     * @return true unless it timed out, having waited at least {@code timeout}
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws IllegalArgumentException for a negative duration or one above
+     *     {@link io.github.nativethread.NativeThread#TIMEOUT_MAX} seconds
+     */
+    public boolean await(Duration timeout) {
+        return awaitNanos(Timeouts.durationTimeout(timeout));
     }
 
     private boolean awaitNanos(long nanos) {

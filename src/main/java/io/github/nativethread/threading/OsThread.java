@@ -4,6 +4,7 @@ import io.github.nativethread.NativeThread;
 import io.github.nativethread.ThreadError;
 import io.github.nativethread.ThreadExit;
 import io.github.nativethread.ThreadHandle;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -225,14 +226,30 @@ public class OsThread {
     }
 
     /**
-     * Waits at most {@code timeout} seconds (-1: no limit) for the thread to end.
+     * Waits at most {@code timeout} <em>seconds</em> (-1: no limit) for the thread to end;
+     * {@link #join(Duration)} is the same in Java's unit.
      *
+     * @param timeout seconds; -1 for no limit
      * @return true when the thread has ended
      * @throws IllegalArgumentException for NaN, a negative timeout other than -1, or one above
      *     {@link NativeThread#TIMEOUT_MAX}
      * @throws ThreadError "cannot join thread before it is started", or "cannot join current thread"
      */
     public boolean join(double timeout) {
+        return joinable().join(timeout);
+    }
+
+    /**
+     * Waits at most {@code timeout} for the thread to end: {@link #join(double)} in Java's unit
+     * (converted exactly to nanoseconds; for no limit use {@link #join()}).
+     *
+     * @return true when the thread has ended
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws IllegalArgumentException for a negative duration or one above
+     *     {@link NativeThread#TIMEOUT_MAX} seconds
+     * @throws ThreadError "cannot join thread before it is started", or "cannot join current thread"
+     */
+    public boolean join(Duration timeout) {
         return joinable().join(timeout);
     }
 

@@ -3,6 +3,7 @@ package io.github.nativethread.threading;
 import io.github.nativethread.NativeLock;
 import io.github.nativethread.Signals;
 import io.github.nativethread.internal.Timeouts;
+import java.time.Duration;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -57,9 +58,11 @@ public class Semaphore {
     }
 
     /**
-     * Takes a permit, waiting at most {@code timeout} seconds (-1: no limit); the rules of
-     * {@link NativeLock#acquire(boolean, double)}.
+     * Takes a permit, waiting at most {@code timeout} <em>seconds</em> (-1: no limit); the rules of
+     * {@link NativeLock#acquire(boolean, double)}. {@link #acquire(Duration)} is the same in Java's unit.
      *
+     * @param blocking false: take a permit only if one is there now (then {@code timeout} must be -1)
+     * @param timeout seconds; -1 for no limit
      * @return true if taken; false once at least {@code timeout} has passed
      * @throws IllegalArgumentException for NaN, a negative timeout other than -1, one above
      *     {@link io.github.nativethread.NativeThread#TIMEOUT_MAX}, or a timeout with
@@ -69,9 +72,28 @@ public class Semaphore {
         return acquireNanos(Timeouts.lockTimeout(blocking, timeout));
     }
 
-    /** {@code acquire(true, timeout)}. */
+    /**
+     * {@code acquire(true, timeout)}: waits at most {@code timeout} <em>seconds</em> (-1: no limit).
+     *
+     * @param timeout seconds; -1 for no limit
+     * @return true if taken
+     */
     public boolean acquire(double timeout) {
         return acquire(true, timeout);
+    }
+
+    /**
+     * Takes a permit, waiting at most {@code timeout}: {@link #acquire(double)} in Java's unit
+     * (converted exactly to nanoseconds; {@link Duration#ZERO}: only if one is there now; for no
+     * limit use {@link #acquire()}).
+     *
+     * @return true if taken; false once at least {@code timeout} has passed
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws IllegalArgumentException for a negative duration or one above
+     *     {@link io.github.nativethread.NativeThread#TIMEOUT_MAX} seconds
+     */
+    public boolean acquire(Duration timeout) {
+        return acquireNanos(Timeouts.durationTimeout(timeout));
     }
 
     /** Acquires and returns a hold whose {@code close()} releases: Python's {@code with sem:}. */

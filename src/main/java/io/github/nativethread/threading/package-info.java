@@ -8,7 +8,9 @@
  *
  * <p>Python's {@code wait}/{@code wait_for}/{@code notify}/{@code notify_all} are
  * {@code await}/{@code awaitFor}/{@code signal}/{@code signalAll} ({@code wait} and {@code notify}
- * are {@code Object}'s). Timeouts are seconds as {@code double}, -1 for no limit, with the rules of
+ * are {@code Object}'s). Timeouts are a {@link java.time.Duration} ({@code Event.await},
+ * {@code Condition.await}, {@code Semaphore.acquire}, {@code OsThread.join}) or, as in Python, seconds
+ * as {@code double}, -1 for no limit, with the rules of
  * {@link io.github.nativethread.NativeLock#acquire(boolean, double)}; a timed wait that reports a
  * timeout has waited at least that long by {@link System#nanoTime()}. In the main thread every
  * blocking call here is a checkpoint of {@link io.github.nativethread.Signals}, like a lock's

@@ -1,0 +1,4 @@
+/** The example consumer, as a module: it reads nativethread's module. */
+module io.github.nativethread.example {
+    requires io.github.nativethread;
+}
