@@ -18,15 +18,24 @@ abstract class BaseLock implements Lock {
     /** Releases the lock. */
     public abstract void release();
 
-    /** Is the lock held by some thread? */
+    /** {@return whether the lock is held by some thread} */
     public abstract boolean locked();
 
-    /** Waits as long as needed; returns true. */
+    /**
+     * Waits as long as needed.
+     *
+     * @return true
+     */
     public boolean acquire() {
         return acquireNanos(-1);
     }
 
-    /** {@code blocking=false}: takes the lock only if that needs no waiting. */
+    /**
+     * {@code blocking=false}: takes the lock only if that needs no waiting.
+     *
+     * @param blocking false to take the lock only if it is free now
+     * @return true if acquired
+     */
     public boolean acquire(boolean blocking) {
         return acquireNanos(blocking ? -1 : 0);
     }
@@ -35,6 +44,8 @@ abstract class BaseLock implements Lock {
      * Takes the lock, waiting at most {@code timeout} seconds (-1: no limit). A timed acquire that
      * returns false has waited at least {@code timeout}, as measured by {@link System#nanoTime()}.
      *
+     * @param blocking false to take the lock only if it is free now (then {@code timeout} must be -1)
+     * @param timeout the longest wait in seconds, or -1 for no limit
      * @return true if acquired
      * @throws IllegalArgumentException for NaN, a negative timeout other than -1, one above
      *     {@link NativeThread#TIMEOUT_MAX}, or a timeout with {@code blocking=false}; the lock is
@@ -44,13 +55,19 @@ abstract class BaseLock implements Lock {
         return acquireNanos(Timeouts.lockTimeout(blocking, timeout));
     }
 
-    /** {@code acquire(true, timeout)}. */
+    /**
+     * {@code acquire(true, timeout)}.
+     *
+     * @param timeout the longest wait in seconds, or -1 for no limit
+     * @return true if acquired
+     */
     public boolean acquire(double timeout) {
         return acquire(true, timeout);
     }
 
     /** Acquires and returns a {@link NativeLock.Hold} whose {@code close()} releases:
-     *  {@code try (NativeLock.Hold h = lock.hold()) { ... }}, Python's {@code with lock:}. */
+     *  {@code try (NativeLock.Hold h = lock.hold()) { ... }}, Python's {@code with lock:}.
+     *  @return the hold, to close */
     public NativeLock.Hold hold() {
         acquire();
         return this::release;

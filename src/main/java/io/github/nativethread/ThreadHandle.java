@@ -18,12 +18,12 @@ public final class ThreadHandle {
         this.start = start;
     }
 
-    /** The thread's {@link NativeThread#getIdent() ident}. */
+    /** {@return the thread's {@link NativeThread#getIdent() ident}} */
     public long ident() {
         return ident;
     }
 
-    /** The thread's kernel id ({@link NativeThread#getNativeId()} in it). */
+    /** {@return the thread's kernel id ({@link NativeThread#getNativeId()} in it)} */
     public long nativeId() {
         return nativeId;
     }
@@ -36,6 +36,7 @@ public final class ThreadHandle {
     /**
      * Waits at most {@code timeoutSeconds} (-1: no limit) for the thread to end.
      *
+     * @param timeoutSeconds the longest wait in seconds, or -1 for no limit
      * @return true when the thread has ended
      * @throws IllegalArgumentException for NaN, a negative timeout other than -1, or one above
      *     {@link NativeThread#TIMEOUT_MAX}
@@ -55,7 +56,7 @@ public final class ThreadHandle {
         return true;
     }
 
-    /** Has the thread's function ended? */
+    /** {@return whether the thread's function has ended} */
     public boolean isDone() {
         return start.finished;
     }

@@ -17,7 +17,7 @@ public final class Event {
     /** A new event, not set. */
     public Event() {}
 
-    /** Is the flag set? */
+    /** {@return whether the flag is set} */
     public boolean isSet() {
         return flag;
     }
@@ -37,7 +37,11 @@ public final class Event {
         }
     }
 
-    /** Waits until the flag is set; returns true. */
+    /**
+     * Waits until the flag is set.
+     *
+     * @return true
+     */
     public boolean await() {
         return awaitNanos(-1);
     }
@@ -45,6 +49,7 @@ public final class Event {
     /**
      * Waits at most {@code timeout} seconds (-1: no limit) until the flag is set.
      *
+     * @param timeout the longest wait in seconds, or -1 for no limit
      * @return true unless it timed out (having waited at least {@code timeout}); also true when the
      *     flag was set and cleared again before this waiter woke
      * @throws IllegalArgumentException for NaN, a negative timeout other than -1, or one above
