@@ -10,6 +10,8 @@
 #                           --quick: smaller counts, under 2 min; --only REGEX: some scenarios)
 #   ./build.sh sanitize     C unit tests under AddressSanitizer+UBSan and ThreadSanitizer
 #   ./build.sh dist         one jar with the libraries of all five platforms (cross-built here)
+#   ./build.sh install      the same five-platform jar, installed into the local Maven repository
+#                           (~/.m2) with its sources and javadoc jars; further arguments go to Maven
 #   ./build.sh cross-test   the C tests for Windows (under wine) and Linux aarch64 (under qemu),
 #                           and the exports of every cross-built library
 #   ./build.sh doctor       run the doctor of the built jar
@@ -63,6 +65,27 @@ cross_tools() {
     [ -x "$ZIG" ] || npm install --silent --prefix .tools "$ZIG_PACKAGE"
 }
 
+# Cleans target/, then cross-builds the libraries of the four other platforms into
+# target/classes/natives/, where the next Maven build (package, install; no clean) adds the host's
+# library and packs all five into the jar.
+cross_natives() {
+    cross_tools
+    "${MVN[@]}" clean
+    for t in "${CROSS[@]}"; do
+        echo "== $t"
+        cross_build "$t" "$PWD/target/classes/natives"
+    done
+}
+
+# Fails unless the built jar carries the libraries of all five platforms.
+check_five_natives() {
+    local jar n
+    jar=$(jar_path)
+    unzip -l "$jar" 'natives/*'
+    n=$(unzip -Z1 "$jar" 'natives/*' | grep -c -E '/(lib)?nativethread\.(so|dll|dylib)$' || true)
+    [ "$n" = 5 ] || { echo "$jar carries $n native libraries, not 5" >&2; exit 1; }
+}
+
 # Cross-builds the library (and the C tests) for one toolchain of native/cmake/.
 cross_build() {
     local toolchain=$1 natives=$2
@@ -114,15 +137,15 @@ case "$cmd" in
         done
         ;;
     dist)
-        cross_tools
-        "${MVN[@]}" clean
-        for t in "${CROSS[@]}"; do
-            echo "== $t"
-            cross_build "$t" "$PWD/target/classes/natives"
-        done
+        cross_natives
         "${MVN[@]}" package -DskipTests  # adds the host library, packs them all
-        jar=$(jar_path)
-        unzip -l "$jar" 'natives/*'
+        check_five_natives
+        ;;
+    install)
+        shift
+        cross_natives
+        "${MVN[@]}" install -DskipTests "$@"  # adds the host library, packs them all, installs
+        check_five_natives
         ;;
     cross-test)
         cross_tools test
@@ -134,7 +157,7 @@ case "$cmd" in
         done
         ;;
     *)
-        echo "usage: $0 [build|test|bench|stress|sanitize|dist|cross-test|doctor]" >&2
+        echo "usage: $0 [build|test|bench|stress|sanitize|dist|install|cross-test|doctor]" >&2
         exit 2
         ;;
 esac
