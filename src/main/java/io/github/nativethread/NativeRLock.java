@@ -13,6 +13,7 @@ public final class NativeRLock extends BaseLock {
     private Thread owner;
     private int count;
 
+    /** A new unlocked lock. */
     public NativeRLock() {}
 
     /** In the main thread, a checkpoint for signal handlers, as {@link NativeLock}'s. */
@@ -49,17 +50,17 @@ public final class NativeRLock extends BaseLock {
         return lock.locked();
     }
 
-    /** How many threads are waiting for the lock now; see {@link NativeLock#getQueueLength()}. */
+    /** {@return how many threads are waiting for the lock now; see {@link NativeLock#getQueueLength()}} */
     public int getQueueLength() {
         return lock.getQueueLength();
     }
 
-    /** Does the calling thread hold it? ({@code _is_owned}) */
+    /** {@return whether the calling thread holds it} ({@code _is_owned}) */
     public boolean isOwned() {
         return owner == Thread.currentThread();
     }
 
-    /** How many times the calling thread holds it; 0 if it does not. ({@code _recursion_count}) */
+    /** {@return how many times the calling thread holds it; 0 if it does not} ({@code _recursion_count}) */
     public int recursionCount() {
         return isOwned() ? count : 0;
     }

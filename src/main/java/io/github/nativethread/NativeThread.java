@@ -30,6 +30,8 @@ public final class NativeThread {
      * Starts a daemon OS thread with the current {@link #stackSize()} that runs {@code function};
      * returns its ident.
      *
+     * @param function what the thread runs
+     * @return the thread's ident
      * @throws NullPointerException if {@code function} is null
      * @throws ThreadError "can't start new thread: &lt;reason&gt;" if the OS or the JVM refuses
      */
@@ -37,17 +39,29 @@ public final class NativeThread {
         return builder().start(function).ident();
     }
 
-    /** Like {@link #startNewThread}, returning a handle to join (a daemon thread). */
+    /**
+     * Like {@link #startNewThread}, returning a handle to join (a daemon thread).
+     *
+     * @param function what the thread runs
+     * @return the handle of the started thread
+     */
     public static ThreadHandle startJoinableThread(Runnable function) {
         return builder().start(function);
     }
 
-    /** A non-daemon thread keeps the JVM alive until it ends. */
+    /**
+     * Like {@link #startJoinableThread(Runnable)}; a non-daemon thread keeps the JVM alive until it
+     * ends.
+     *
+     * @param function what the thread runs
+     * @param daemon false for a thread that keeps the JVM alive
+     * @return the handle of the started thread
+     */
     public static ThreadHandle startJoinableThread(Runnable function, boolean daemon) {
         return builder().daemon(daemon).start(function);
     }
 
-    /** Options for one thread: stack size, name, daemon. */
+    /** {@return options for one thread: stack size, name, daemon} */
     public static Builder builder() {
         return new Builder();
     }
@@ -63,18 +77,32 @@ public final class NativeThread {
         /**
          * 0 (platform default) or at least {@link #minStackSize()} bytes, rounded up to the page size.
          * The stack is given back to the OS when the thread has ended; another start is not needed.
+         *
+         * @param size the stack size in bytes
+         * @return this builder
          */
         public Builder stackSize(long size) {
             this.stackSize = checkStackSize(size);
             return this;
         }
 
-        /** The thread's Java name; its OS name is this truncated to the platform's limit. */
+        /**
+         * The thread's Java name; its OS name is this truncated to the platform's limit.
+         *
+         * @param name the name
+         * @return this builder
+         */
         public Builder name(String name) {
             this.name = checkName(name);
             return this;
         }
 
+        /**
+         * Whether the thread is a daemon (the default): a non-daemon thread keeps the JVM alive.
+         *
+         * @param daemon false for a thread that keeps the JVM alive
+         * @return this builder
+         */
         public Builder daemon(boolean daemon) {
             this.daemon = daemon;
             return this;
@@ -83,6 +111,8 @@ public final class NativeThread {
         /**
          * Starts the thread; returns once it runs and is attached to the JVM.
          *
+         * @param function what the thread runs
+         * @return the handle of the started thread
          * @throws NullPointerException if {@code function} is null
          * @throws ThreadError "can't start new thread: &lt;reason&gt;" if the OS or the JVM refuses
          */
@@ -107,7 +137,7 @@ public final class NativeThread {
         RUNNING.decrementAndGet();
     }
 
-    /** Nonzero id of the calling thread: its {@code java.lang.Thread} id. */
+    /** {@return the nonzero id of the calling thread: its {@code java.lang.Thread} id} */
     @SuppressWarnings("deprecation")  // Thread.threadId() is JDK 19+
     public static long getIdent() {
         return Thread.currentThread().getId();
@@ -117,17 +147,19 @@ public final class NativeThread {
      * The kernel's id of the calling thread (gettid, pthread_threadid_np, GetCurrentThreadId). In a
      * virtual thread it is the id of the carrier thread running it at that instant, which can change
      * at any wait.
+     *
+     * @return the kernel's thread id
      */
     public static long getNativeId() {
         return Native.nativeId();
     }
 
-    /** Ident of the main thread: the JVM's {@code main} thread (see {@link Signals}). */
+    /** {@return the ident of the main thread: the JVM's {@code main} thread (see {@link Signals})} */
     public static long mainThreadIdent() {
         return Signals.mainThreadIdent();
     }
 
-    /** Stack size for new threads; 0 = the platform's default. */
+    /** {@return the stack size for new threads; 0 = the platform's default} */
     public static long stackSize() {
         return STACK_SIZE.get();
     }
@@ -136,23 +168,24 @@ public final class NativeThread {
      * Sets the stack size for new threads and returns the previous one.
      *
      * @param size 0 (platform default) or at least {@link #minStackSize()}
+     * @return the previous stack size
      * @throws IllegalArgumentException "size not valid: N bytes" otherwise; the setting is unchanged
      */
     public static long stackSize(long size) {
         return STACK_SIZE.getAndSet(checkStackSize(size));
     }
 
-    /** Smallest stack size this platform and this JVM run Java code on (at least 32768). */
+    /** {@return the smallest stack size this platform and this JVM run Java code on (at least 32768)} */
     public static long minStackSize() {
         return StackFloor.MIN_STACK_SIZE;
     }
 
-    /** The real stack size of the calling thread, as the OS reports it (0 if unknown). */
+    /** {@return the real stack size of the calling thread, as the OS reports it (0 if unknown)} */
     public static long currentStackSize() {
         return Native.currentStackSize();
     }
 
-    /** Threads started by this library that are still running. */
+    /** {@return the number of threads started by this library that are still running} */
     public static int count() {
         return RUNNING.get();
     }
@@ -163,18 +196,19 @@ public final class NativeThread {
      * without splitting a character. The Java name is not changed. In a virtual thread this names
      * the carrier thread running it at that instant.
      *
+     * @param name the new OS name
      * @throws IllegalArgumentException if it contains a NUL character
      */
     public static void setName(String name) {
         Native.setName(checkName(name).getBytes(StandardCharsets.UTF_8));
     }
 
-    /** The OS name of the calling thread. */
+    /** {@return the OS name of the calling thread} */
     public static String getName() {
         return new String(Native.getName(), StandardCharsets.UTF_8);
     }
 
-    /** A new unlocked lock. */
+    /** {@return a new unlocked lock} */
     public static NativeLock allocateLock() {
         return new NativeLock();
     }
@@ -188,6 +222,7 @@ public final class NativeThread {
      * Simulates signal {@code signum} arriving in the main thread: its handler runs there, at once
      * when called from the main thread, else soon (see {@link Signals}). No OS signal is sent.
      *
+     * @param signum the signal number
      * @throws IllegalArgumentException "signal number out of range" unless 1 ≤ signum &lt; NSIG
      */
     public static void interruptMain(int signum) {

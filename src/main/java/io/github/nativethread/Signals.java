@@ -48,39 +48,75 @@ public final class Signals {
     /** A signal handler; runs in the main thread. */
     @FunctionalInterface
     public interface SignalHandler {
+        /**
+         * Handles signal {@code signum}, in the main thread.
+         *
+         * @param signum the signal's number
+         */
         void handle(int signum);
     }
 
+    /** abort; -1 on a platform without {@code SIGABRT} */
     public static final int SIGABRT = Native.signalNumber("SIGABRT");
+    /** timer alarm; -1 on a platform without {@code SIGALRM} */
     public static final int SIGALRM = Native.signalNumber("SIGALRM");
+    /** Ctrl-Break (Windows); -1 on a platform without {@code SIGBREAK} */
     public static final int SIGBREAK = Native.signalNumber("SIGBREAK");
+    /** bus error; -1 on a platform without {@code SIGBUS} */
     public static final int SIGBUS = Native.signalNumber("SIGBUS");
+    /** child stopped or ended; -1 on a platform without {@code SIGCHLD} */
     public static final int SIGCHLD = Native.signalNumber("SIGCHLD");
+    /** continue; -1 on a platform without {@code SIGCONT} */
     public static final int SIGCONT = Native.signalNumber("SIGCONT");
+    /** arithmetic error; -1 on a platform without {@code SIGFPE} */
     public static final int SIGFPE = Native.signalNumber("SIGFPE");
+    /** hang-up; -1 on a platform without {@code SIGHUP} */
     public static final int SIGHUP = Native.signalNumber("SIGHUP");
+    /** illegal instruction; -1 on a platform without {@code SIGILL} */
     public static final int SIGILL = Native.signalNumber("SIGILL");
+    /** interrupt (Ctrl-C); -1 on a platform without {@code SIGINT} */
     public static final int SIGINT = Native.signalNumber("SIGINT");
+    /** I/O possible; -1 on a platform without {@code SIGIO} */
     public static final int SIGIO = Native.signalNumber("SIGIO");
+    /** kill (uncatchable); -1 on a platform without {@code SIGKILL} */
     public static final int SIGKILL = Native.signalNumber("SIGKILL");
+    /** broken pipe; -1 on a platform without {@code SIGPIPE} */
     public static final int SIGPIPE = Native.signalNumber("SIGPIPE");
+    /** profiling timer; -1 on a platform without {@code SIGPROF} */
     public static final int SIGPROF = Native.signalNumber("SIGPROF");
+    /** power failure; -1 on a platform without {@code SIGPWR} */
     public static final int SIGPWR = Native.signalNumber("SIGPWR");
+    /** quit (thread dump in the JVM); -1 on a platform without {@code SIGQUIT} */
     public static final int SIGQUIT = Native.signalNumber("SIGQUIT");
+    /** segmentation fault; -1 on a platform without {@code SIGSEGV} */
     public static final int SIGSEGV = Native.signalNumber("SIGSEGV");
+    /** stop (uncatchable); -1 on a platform without {@code SIGSTOP} */
     public static final int SIGSTOP = Native.signalNumber("SIGSTOP");
+    /** bad system call; -1 on a platform without {@code SIGSYS} */
     public static final int SIGSYS = Native.signalNumber("SIGSYS");
+    /** termination; -1 on a platform without {@code SIGTERM} */
     public static final int SIGTERM = Native.signalNumber("SIGTERM");
+    /** trace trap; -1 on a platform without {@code SIGTRAP} */
     public static final int SIGTRAP = Native.signalNumber("SIGTRAP");
+    /** terminal stop (Ctrl-Z); -1 on a platform without {@code SIGTSTP} */
     public static final int SIGTSTP = Native.signalNumber("SIGTSTP");
+    /** background read from the terminal; -1 on a platform without {@code SIGTTIN} */
     public static final int SIGTTIN = Native.signalNumber("SIGTTIN");
+    /** background write to the terminal; -1 on a platform without {@code SIGTTOU} */
     public static final int SIGTTOU = Native.signalNumber("SIGTTOU");
+    /** urgent data on a socket; -1 on a platform without {@code SIGURG} */
     public static final int SIGURG = Native.signalNumber("SIGURG");
+    /** user-defined 1; -1 on a platform without {@code SIGUSR1} */
     public static final int SIGUSR1 = Native.signalNumber("SIGUSR1");
+    /** user-defined 2; -1 on a platform without {@code SIGUSR2} */
     public static final int SIGUSR2 = Native.signalNumber("SIGUSR2");
+    /** virtual timer; -1 on a platform without {@code SIGVTALRM} */
     public static final int SIGVTALRM = Native.signalNumber("SIGVTALRM");
+    /** window size change; -1 on a platform without {@code SIGWINCH} */
     public static final int SIGWINCH = Native.signalNumber("SIGWINCH");
+    /** CPU time limit exceeded; -1 on a platform without {@code SIGXCPU} */
     public static final int SIGXCPU = Native.signalNumber("SIGXCPU");
+    /** file size limit exceeded; -1 on a platform without {@code SIGXFSZ} */
     public static final int SIGXFSZ = Native.signalNumber("SIGXFSZ");
     /** One more than the largest signal number. */
     public static final int NSIG = Native.NSIG;
@@ -173,6 +209,9 @@ public final class Signals {
     /**
      * Sets the handler of {@code signum} and returns the previous one.
      *
+     * @param signum the signal's number
+     * @param handler the new handler: a function, {@link #SIG_DFL} or {@link #SIG_IGN}
+     * @return the previous handler
      * @throws IllegalArgumentException "signal number out of range" unless 1 ≤ signum &lt; NSIG;
      *     for SIGKILL and SIGSTOP, whatever the handler (no process can catch them; CPython refuses
      *     them with {@code OSError(EINVAL)})
@@ -210,6 +249,7 @@ public final class Signals {
      * (HotSpot's structured exceptions), SIGBREAK (thread dumps, Ctrl-Break), and SIGINT and SIGTERM
      * under {@code -Xrs}.
      *
+     * @param signum the signal's number
      * @throws IllegalArgumentException "signal number out of range"; a signal listed above; a
      *     signal without a name here (the JVM's dispatch knows signals by name); or one the JVM
      *     itself refuses
@@ -232,7 +272,12 @@ public final class Signals {
         }
     }
 
-    /** Is real OS signal {@code signum} routed to this table? */
+    /**
+     * Is real OS signal {@code signum} routed to this table?
+     *
+     * @param signum the signal's number
+     * @return whether it is routed
+     */
     public static boolean isOsSignalRouted(int signum) {
         return ROUTED.containsKey(checkSignum(signum));
     }
@@ -278,7 +323,13 @@ public final class Signals {
         return null;
     }
 
-    /** The handler of {@code signum}. @throws IllegalArgumentException if out of range */
+    /**
+     * The handler of {@code signum}.
+     *
+     * @param signum the signal's number
+     * @return its handler
+     * @throws IllegalArgumentException if out of range
+     */
     public static SignalHandler getSignal(int signum) {
         return HANDLERS.get(checkSignum(signum));
     }

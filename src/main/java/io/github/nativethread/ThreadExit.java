@@ -8,6 +8,7 @@ package io.github.nativethread;
 public class ThreadExit extends Error {
     private static final long serialVersionUID = 1L;
 
+    /** A {@code ThreadExit} with the message "thread exit". */
     public ThreadExit() {
         super("thread exit");
     }

@@ -19,12 +19,12 @@ public final class ThreadHandle {
         this.start = start;
     }
 
-    /** The thread's {@link NativeThread#getIdent() ident}. */
+    /** {@return the thread's {@link NativeThread#getIdent() ident}} */
     public long ident() {
         return ident;
     }
 
-    /** The thread's kernel id ({@link NativeThread#getNativeId()} in it). */
+    /** {@return the thread's kernel id ({@link NativeThread#getNativeId()} in it)} */
     public long nativeId() {
         return nativeId;
     }
@@ -73,7 +73,7 @@ public final class ThreadHandle {
         return true;
     }
 
-    /** Has the thread's function ended? */
+    /** {@return whether the thread's function has ended} */
     public boolean isDone() {
         return start.finished;
     }

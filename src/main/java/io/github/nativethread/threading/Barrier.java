@@ -27,12 +27,21 @@ public final class Barrier {
     private volatile int count;
     private String brokenBy;
 
-    /** A barrier for {@code parties} threads, without action or default timeout. */
+    /**
+     * A barrier for {@code parties} threads, without action or default timeout.
+     *
+     * @param parties the number of threads that must arrive, at least 1
+     */
     public Barrier(int parties) {
         this(parties, null, -1);
     }
 
-    /** A barrier for {@code parties} threads; {@code action} (null: none) runs once per round. */
+    /**
+     * A barrier for {@code parties} threads; {@code action} (null: none) runs once per round.
+     *
+     * @param parties the number of threads that must arrive, at least 1
+     * @param action what the last party to arrive runs, or null
+     */
     public Barrier(int parties, Runnable action) {
         this(parties, action, -1);
     }
@@ -42,6 +51,9 @@ public final class Barrier {
      * of the parties, before any is released; {@code timeout} seconds (-1: none) is the default of
      * {@link #await()}.
      *
+     * @param parties the number of threads that must arrive, at least 1
+     * @param action what the last party to arrive runs, or null
+     * @param timeout the default timeout of {@link #await()} in seconds, or -1 for none
      * @throws IllegalArgumentException if {@code parties} &lt; 1, or for a bad timeout (the rules of
      *     {@link Condition#await(double)})
      */
@@ -52,7 +64,11 @@ public final class Barrier {
         this.timeoutNanos = Timeouts.waitTimeout(timeout);
     }
 
-    /** {@link #await(double)} with the barrier's default timeout. */
+    /**
+     * {@link #await(double)} with the barrier's default timeout.
+     *
+     * @return an index unique among the parties of this round, 0 … parties-1
+     */
     public int await() {
         return awaitNanos(timeoutNanos);
     }
@@ -60,6 +76,7 @@ public final class Barrier {
     /**
      * Waits until all parties have arrived, or at most {@code timeout} seconds (-1: no limit).
      *
+     * @param timeout the longest wait in seconds, or -1 for no limit
      * @return an index unique among the parties of this round, 0 … parties-1
      * @throws BrokenBarrierError if the barrier is or becomes broken or reset while waiting, or this
      *     wait timed out (which breaks it)
@@ -155,17 +172,17 @@ public final class Barrier {
         }
     }
 
-    /** The number of threads needed to trip the barrier. */
+    /** {@return the number of threads needed to trip the barrier} */
     public int parties() {
         return parties;
     }
 
-    /** The number of threads waiting in the barrier now (a snapshot). */
+    /** {@return the number of threads waiting in the barrier now (a snapshot)} */
     public int nWaiting() {
         return state == FILLING ? count : 0;
     }
 
-    /** Is the barrier broken? */
+    /** {@return whether the barrier is broken} */
     public boolean isBroken() {
         return state == BROKEN;
     }

@@ -12,7 +12,12 @@ public class BoundedSemaphore extends Semaphore {
         this(1);
     }
 
-    /** @throws IllegalArgumentException "semaphore initial value must be &gt;= 0" if {@code value} is negative */
+    /**
+     * A bounded semaphore with value {@code value}, which is also its bound.
+     *
+     * @param value the initial value and bound, at least 0
+     * @throws IllegalArgumentException "semaphore initial value must be &gt;= 0" if {@code value} is negative
+     */
     public BoundedSemaphore(int value) {
         super(value);
         this.initialValue = value;

@@ -4,10 +4,16 @@ package io.github.nativethread.threading;
 public class BrokenBarrierError extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** An error without a message. */
     public BrokenBarrierError() {
         super();
     }
 
+    /**
+     * An error with a message.
+     *
+     * @param message what broke the barrier
+     */
     public BrokenBarrierError(String message) {
         super(message);
     }

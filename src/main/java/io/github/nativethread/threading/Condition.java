@@ -41,34 +41,62 @@ public final class Condition {
         this(new NativeRLock());
     }
 
-    /** A condition over {@code lock}. */
+    /**
+     * A condition over {@code lock}.
+     *
+     * @param lock the lock that waiters hold
+     */
     public Condition(NativeRLock lock) {
         this.rlock = Objects.requireNonNull(lock, "lock");
         this.lock = null;
     }
 
-    /** A condition over {@code lock}, which has no owner: held means locked. */
+    /**
+     * A condition over {@code lock}, which has no owner: held means locked.
+     *
+     * @param lock the lock that waiters hold
+     */
     public Condition(NativeLock lock) {
         this.lock = Objects.requireNonNull(lock, "lock");
         this.rlock = null;
     }
 
-    /** The underlying lock's {@code acquire()}. */
+    /**
+     * The underlying lock's {@code acquire()}.
+     *
+     * @return true
+     */
     public boolean acquire() {
         return rlock != null ? rlock.acquire() : lock.acquire();
     }
 
-    /** The underlying lock's {@code acquire(blocking)}. */
+    /**
+     * The underlying lock's {@code acquire(blocking)}.
+     *
+     * @param blocking false to take the lock only if it is free now
+     * @return true if acquired
+     */
     public boolean acquire(boolean blocking) {
         return rlock != null ? rlock.acquire(blocking) : lock.acquire(blocking);
     }
 
-    /** The underlying lock's {@code acquire(blocking, timeout)}. */
+    /**
+     * The underlying lock's {@code acquire(blocking, timeout)}.
+     *
+     * @param blocking false to take the lock only if it is free now (then {@code timeout} must be -1)
+     * @param timeout the longest wait in seconds, or -1 for no limit
+     * @return true if acquired
+     */
     public boolean acquire(boolean blocking, double timeout) {
         return rlock != null ? rlock.acquire(blocking, timeout) : lock.acquire(blocking, timeout);
     }
 
-    /** The underlying lock's {@code acquire(timeout)}. */
+    /**
+     * The underlying lock's {@code acquire(timeout)}.
+     *
+     * @param timeout the longest wait in seconds, or -1 for no limit
+     * @return true if acquired
+     */
     public boolean acquire(double timeout) {
         return rlock != null ? rlock.acquire(timeout) : lock.acquire(timeout);
     }
@@ -78,7 +106,11 @@ public final class Condition {
         if (rlock != null) rlock.release(); else lock.release();
     }
 
-    /** The underlying lock's {@code hold()}: {@code try (NativeLock.Hold h = cond.hold()) { ... }}. */
+    /**
+     * The underlying lock's {@code hold()}: {@code try (NativeLock.Hold h = cond.hold()) { ... }}.
+     *
+     * @return the hold, to close
+     */
     public NativeLock.Hold hold() {
         return rlock != null ? rlock.hold() : lock.hold();
     }
@@ -126,6 +158,7 @@ public final class Condition {
      * Python's {@code wait_for}: awaits until {@code predicate} is true, evaluating it with the
      * lock held, first before any wait.
      *
+     * @param predicate what to wait for
      * @return the predicate's last value
      */
     public boolean awaitFor(BooleanSupplier predicate) {
@@ -136,6 +169,8 @@ public final class Condition {
      * {@link #awaitFor(BooleanSupplier)} for at most {@code timeout} seconds (-1: no limit), counted
      * from the call.
      *
+     * @param predicate what to wait for
+     * @param timeout the longest wait in seconds, or -1 for no limit
      * @return the predicate's last value (false only once {@code timeout} has passed)
      */
     public boolean awaitFor(BooleanSupplier predicate, double timeout) {
@@ -170,6 +205,7 @@ public final class Condition {
      * Wakes up to {@code n} waiters, longest-waiting first. In the main thread, a handler's exception
      * from a checkpoint on the way is thrown once all of them have been woken.
      *
+     * @param n the most waiters to wake
      * @throws IllegalArgumentException if {@code n} is negative
      * @throws ThreadError "cannot notify on un-acquired lock" unless the caller holds the lock
      */

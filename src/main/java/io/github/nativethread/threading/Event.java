@@ -18,7 +18,7 @@ public final class Event {
     /** A new event, not set. */
     public Event() {}
 
-    /** Is the flag set? */
+    /** {@return whether the flag is set} */
     public boolean isSet() {
         return flag;
     }
@@ -38,7 +38,11 @@ public final class Event {
         }
     }
 
-    /** Waits until the flag is set; returns true. */
+    /**
+     * Waits until the flag is set.
+     *
+     * @return true
+     */
     public boolean await() {
         return awaitNanos(-1);
     }

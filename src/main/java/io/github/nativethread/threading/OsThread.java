@@ -57,7 +57,11 @@ public class OsThread {
         this(null, null);
     }
 
-    /** A thread object whose {@link #run()} calls {@code target} (null: nothing). */
+    /**
+     * A thread object whose {@link #run()} calls {@code target} (null: nothing).
+     *
+     * @param target what {@link #run()} calls, or null
+     */
     public OsThread(Runnable target) {
         this(target, null);
     }
@@ -66,6 +70,8 @@ public class OsThread {
      * A thread object whose {@link #run()} calls {@code target} (null: nothing), named {@code name}
      * (null: a new unique {@code "OsThread-N"}).
      *
+     * @param target what {@link #run()} calls, or null
+     * @param name the thread's name, or null
      * @throws IllegalArgumentException if {@code name} contains a NUL character
      */
     public OsThread(Runnable target, String name) {
@@ -73,7 +79,7 @@ public class OsThread {
         this.name = name != null ? checkName(name) : "OsThread-" + NAMES.incrementAndGet();
     }
 
-    /** The thread's name. */
+    /** {@return the thread's name} */
     public String getName() {
         synchronized (lock) {
             return name;
@@ -86,6 +92,7 @@ public class OsThread {
      * Java name only (the OS name of a running thread can be set only by itself:
      * {@link NativeThread#setName(String)}).
      *
+     * @param name the new name
      * @throws IllegalArgumentException if {@code name} contains a NUL character
      */
     public void setName(String name) {
@@ -96,7 +103,7 @@ public class OsThread {
         }
     }
 
-    /** Is this a daemon thread, which does not keep the JVM alive? */
+    /** {@return whether this is a daemon thread, which does not keep the JVM alive} */
     public boolean isDaemon() {
         synchronized (lock) {
             return daemon;
@@ -107,6 +114,7 @@ public class OsThread {
      * Makes this a daemon thread or not; the default is the creating thread's
      * {@code Thread.currentThread().isDaemon()}.
      *
+     * @param daemon true for a daemon thread
      * @throws ThreadError "cannot set daemon status of active thread" once started
      */
     public void setDaemon(boolean daemon) {
@@ -116,7 +124,10 @@ public class OsThread {
         }
     }
 
-    /** This thread's stack size in bytes; 0 (the default): {@link NativeThread#stackSize()} at start. */
+    /**
+     * {@return this thread's stack size in bytes; 0 (the default): {@link NativeThread#stackSize()} at
+     * start}
+     */
     public long getStackSize() {
         synchronized (lock) {
             return stackSize;
@@ -127,6 +138,7 @@ public class OsThread {
      * Sets this thread's stack size: 0 for {@link NativeThread#stackSize()} at {@link #start()}, else
      * at least {@link NativeThread#minStackSize()} bytes, exact (rounded up to the page size).
      *
+     * @param size the stack size in bytes, or 0
      * @throws IllegalArgumentException "size not valid: N bytes" otherwise, as
      *     {@link NativeThread#stackSize(long)}; the setting is unchanged
      * @throws ThreadError "cannot set stack size of active thread" once started
@@ -139,7 +151,7 @@ public class OsThread {
         }
     }
 
-    /** The handler for what {@link #run()} throws; null: the JVM's default. */
+    /** {@return the handler for what {@link #run()} throws; null: the JVM's default} */
     public Thread.UncaughtExceptionHandler getUncaughtExceptionHandler() {
         synchronized (lock) {
             return handler;
@@ -149,6 +161,8 @@ public class OsThread {
     /**
      * Sets the handler for what {@link #run()} throws (null: the JVM's default, as for any thread).
      * Set after {@link #start()}, it applies if {@code run()} has not ended yet.
+     *
+     * @param handler the handler, or null
      */
     public void setUncaughtExceptionHandler(Thread.UncaughtExceptionHandler handler) {
         synchronized (lock) {
@@ -264,6 +278,8 @@ public class OsThread {
      * True from the thread's start (at the latest when {@link #start()} returns; in {@code run()}
      * already) until the thread has ended: {@link #run()} has returned, or thrown and its
      * uncaught-exception handler has returned. Once false, {@code join} returns at once.
+     *
+     * @return whether the thread is alive
      */
     public boolean isAlive() {
         if (!started) return false;
@@ -271,12 +287,15 @@ public class OsThread {
         return h == null || !h.isDone();
     }
 
-    /** The thread's {@link NativeThread#getIdent() ident}; 0 before {@link #start()}. */
+    /** {@return the thread's {@link NativeThread#getIdent() ident}; 0 before {@link #start()}} */
     public long ident() {
         return ident;
     }
 
-    /** The thread's kernel id ({@link NativeThread#getNativeId()} in it); 0 before {@link #start()}. */
+    /**
+     * {@return the thread's kernel id ({@link NativeThread#getNativeId()} in it); 0 before
+     * {@link #start()}}
+     */
     public long nativeId() {
         return nativeId;
     }
@@ -284,12 +303,14 @@ public class OsThread {
     /**
      * The number of {@code OsThread}s alive now. Unlike CPython's {@code active_count()}, neither the
      * main thread nor threads started otherwise are counted.
+     *
+     * @return the number of alive {@code OsThread}s
      */
     public static int activeCount() {
         return ACTIVE.size();
     }
 
-    /** The {@code OsThread}s alive now, oldest first (a snapshot; see {@link #activeCount()}). */
+    /** {@return the {@code OsThread}s alive now, oldest first (a snapshot; see {@link #activeCount()})} */
     public static List<OsThread> enumerate() {
         return new ArrayList<>(ACTIVE.values());
     }

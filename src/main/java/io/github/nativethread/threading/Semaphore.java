@@ -41,18 +41,32 @@ public class Semaphore {
         this(1);
     }
 
-    /** @throws IllegalArgumentException "semaphore initial value must be &gt;= 0" if {@code value} is negative */
+    /**
+     * A semaphore with value {@code value}.
+     *
+     * @param value the initial number of permits, at least 0
+     * @throws IllegalArgumentException "semaphore initial value must be &gt;= 0" if {@code value} is negative
+     */
     public Semaphore(int value) {
         if (value < 0) throw new IllegalArgumentException("semaphore initial value must be >= 0: " + value);
         this.value = value;
     }
 
-    /** Takes a permit, waiting as long as needed; returns true. */
+    /**
+     * Takes a permit, waiting as long as needed.
+     *
+     * @return true
+     */
     public boolean acquire() {
         return acquireNanos(-1);
     }
 
-    /** {@code blocking=false}: takes a permit only if one is there now. */
+    /**
+     * {@code blocking=false}: takes a permit only if one is there now.
+     *
+     * @param blocking false to take a permit only if one is there now
+     * @return true if taken
+     */
     public boolean acquire(boolean blocking) {
         return acquireNanos(blocking ? -1 : 0);
     }
@@ -96,7 +110,11 @@ public class Semaphore {
         return acquireNanos(Timeouts.durationTimeout(timeout));
     }
 
-    /** Acquires and returns a hold whose {@code close()} releases: Python's {@code with sem:}. */
+    /**
+     * Acquires and returns a hold whose {@code close()} releases: Python's {@code with sem:}.
+     *
+     * @return the hold, to close
+     */
     public NativeLock.Hold hold() {
         acquire();
         return this::release;
@@ -110,6 +128,7 @@ public class Semaphore {
     /**
      * Gives {@code n} permits back, waking up to {@code n} waiters.
      *
+     * @param n the number of permits, at least 1
      * @throws IllegalArgumentException "n must be one or more" if {@code n} &lt; 1, or if the value
      *     would exceed its bound (see {@link BoundedSemaphore}); the value is unchanged then
      */
@@ -135,7 +154,7 @@ public class Semaphore {
         if (thrown != null) throw Condition.rethrow(thrown);
     }
 
-    /** The permits there now (CPython's {@code _value}); a snapshot. */
+    /** {@return the permits there now (CPython's {@code _value}); a snapshot} */
     public int availablePermits() {
         return value;
     }

@@ -16,6 +16,8 @@ public class Timer extends OsThread {
     /**
      * A timer that runs {@code function} {@code interval} seconds after {@link #start()}.
      *
+     * @param interval the delay in seconds (-1: never runs, until cancelled)
+     * @param function what the timer runs
      * @throws IllegalArgumentException for an interval that is not a valid timeout: NaN, negative
      *     other than -1 (no limit: never runs), above {@link io.github.nativethread.NativeThread#TIMEOUT_MAX}
      * @throws NullPointerException if {@code function} is null
