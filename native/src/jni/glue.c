@@ -139,6 +139,17 @@ JNIEXPORT jdouble FN(timeoutMax)(JNIEnv *env, jclass cls)
     return p.timeout_max;
 }
 
+#ifndef NT_VERSION
+#error "NT_VERSION (the project version) is set by CMakeLists.txt"
+#endif
+
+/* The version this library was built as; the loader compares it with the Java side's. */
+JNIEXPORT jstring FN(version)(JNIEnv *env, jclass cls)
+{
+    (void)cls;
+    return (*env)->NewStringUTF(env, NT_VERSION);
+}
+
 JNIEXPORT jstring FN(libraryPath)(JNIEnv *env, jclass cls)
 {
     (void)cls;
