@@ -107,6 +107,14 @@ public final class NativeThread {
         RUNNING.decrementAndGet();
     }
 
+    /**
+     * The library version: the project version the jar was built as (its {@code Implementation-Version});
+     * the native library reports the same, checked when it is loaded.
+     */
+    public static String version() {
+        return Native.VERSION;
+    }
+
     /** Nonzero id of the calling thread: its {@code java.lang.Thread} id. */
     @SuppressWarnings("deprecation")  // Thread.threadId() is JDK 19+
     public static long getIdent() {

@@ -19,7 +19,7 @@ public final class Doctor {
         row("platform", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
                 + System.getProperty("os.arch") + ", Java " + System.getProperty("java.version") + " ("
                 + System.getProperty("java.vm.name") + ")");
-        row("library", Native.libraryPath());
+        row("library", Native.libraryPath() + ", version " + NativeThread.version() + ", " + Native.loadedFrom());
         row("TIMEOUT_MAX", NativeThread.TIMEOUT_MAX + " s");
         row("minStackSize", NativeThread.minStackSize() + " bytes (page " + Native.PAGE_SIZE + ")");
         row("main thread", "ident " + NativeThread.mainThreadIdent() + ", native id "

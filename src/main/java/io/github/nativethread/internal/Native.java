@@ -48,6 +48,18 @@ public final class Native {
      */
     public static native int signalUse(int signum, int jvmFlags, String[] why);
 
+    /** The project version: the Java side's, which the loaded library's was checked to equal. */
+    public static final String VERSION = NativeLibrary.VERSION;
+
+    /** The version compiled into the library (CMake's NT_VERSION); the loader compares it with VERSION. */
+    static native String version();
+
+    /** How the library was found: the property that named it, the jar (extracted into which directory), or
+     *  java.library.path. */
+    public static String loadedFrom() {
+        return NativeLibrary.origin();
+    }
+
     /** Path of the loaded library file, as the OS's loader reports it. */
     public static native String libraryPath();
 
