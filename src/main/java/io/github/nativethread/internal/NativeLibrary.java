@@ -85,7 +85,7 @@ final class NativeLibrary {
             }
             if (!attempts.load(file, "the jar's library")) throw attempts.failure();
             checkVersion(file.toString());
-            origin = "extracted from the jar (" + resource + ") into " + file.getParent();
+            origin = "extracted from the jar's " + resource + " into " + property;
             return;
         }
 
