@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.nativethread.internal.Native;
 import java.io.IOException;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -70,9 +71,12 @@ class LoaderTest {
         }
     }
 
-    /** The library this test JVM loaded (the jar's own, of the right version). */
-    static Path realLibrary() {
-        return Paths.get(Native.libraryPath());
+    /** The library of this build for this platform, on the test class path (target/classes/natives/). */
+    static Path realLibrary() throws Exception {
+        String name = Paths.get(Native.libraryPath()).getFileName().toString();
+        URL url = LoaderTest.class.getResource("/natives/" + Native.platformKey() + "/" + name);
+        assertTrue(url != null && url.getProtocol().equals("file"), "no natives/ directory on the class path: " + url);
+        return Paths.get(url.toURI()).toRealPath();
     }
 
     /** A java.io.tmpdir in which nothing can be created: a directory chmod 555, or, where that does not
@@ -97,6 +101,12 @@ class LoaderTest {
         String out = child("-Djava.io.tmpdir=" + ro, "-Dnativethread.tmpdir=" + writable);
         assertTrue(out.startsWith("loaded " + NativeThread.version() + " from " + writable.toRealPath()), out);
         assertTrue(out.contains("extracted from the jar"), out);
+        if (!System.getProperty("os.name").startsWith("Windows")) {  // the copy is gone once loaded
+            assertTrue(out.contains("file still there: false"), out);
+            try (Stream<Path> left = Files.list(writable)) {
+                assertEquals(Collections.emptyList(), left.collect(Collectors.toList()));
+            }
+        }
     }
 
     @Test
@@ -106,6 +116,7 @@ class LoaderTest {
         String out = child("-Djava.io.tmpdir=" + ro, "-Dnativethread.library.path=" + lib);
         assertTrue(out.startsWith("loaded " + NativeThread.version() + " from " + lib), out);
         assertTrue(out.contains("(-Dnativethread.library.path="), out);
+        assertTrue(out.contains("file still there: true"), out);  // a library it was given is not deleted
     }
 
     @Test

@@ -83,9 +83,11 @@ final class NativeLibrary {
                         + "or install the library and pass it with -Dnativethread.library.path=FILE");
                 throw attempts.failure();
             }
-            if (!attempts.load(file, "the jar's library")) throw attempts.failure();
+            boolean loaded = attempts.load(file, "the jar's library");
+            boolean deleted = deleteCopy(file);
+            if (!loaded) throw attempts.failure();
             checkVersion(file.toString());
-            origin = "extracted from the jar's " + resource + " into " + property;
+            origin = "extracted from the jar's " + resource + " into " + property + (deleted ? " (deleted once loaded)" : "");
             return;
         }
 
@@ -144,6 +146,24 @@ final class NativeLibrary {
         }
         file.toFile().deleteOnExit();  // Windows keeps a loaded DLL: there it stays
         return file;
+    }
+
+    /**
+     * Deletes the copy and its directory once loaded (or not), where the OS lets a loaded library go
+     * (not Windows: there deleteOnExit tries at exit): nothing is left behind, even by a JVM that is
+     * killed. Returns whether it is gone.
+     */
+    private static boolean deleteCopy(Path file) {
+        if (System.getProperty("os.name", "").startsWith("Windows")) return false;
+        try {
+            Files.deleteIfExists(file);
+            Files.deleteIfExists(file.getParent());
+            debug("deleted the copy " + file + " (the library stays loaded)");
+            return true;
+        } catch (IOException | RuntimeException e) {
+            debug("could not delete the copy " + file + ": " + e);
+            return false;
+        }
     }
 
     /** native-lib-loader's platform key: linux_64, linux_arm64, osx_64, osx_arm64, windows_64, ... */
