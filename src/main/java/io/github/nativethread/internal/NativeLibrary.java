@@ -62,7 +62,12 @@ final class NativeLibrary {
         String explicit = System.getProperty("nativethread.library.path", "");
         if (!explicit.isEmpty()) {
             Path file = Paths.get(explicit).toAbsolutePath();
-            if (!attempts.load(file, "-Dnativethread.library.path")) throw attempts.failure();
+            if (!attempts.load(file, "-Dnativethread.library.path")) {
+                if (!Files.isRegularFile(file)) {
+                    attempts.fix(file + " is not a file: -Dnativethread.library.path names the library file itself");
+                }
+                throw attempts.failure();
+            }
             checkVersion(file.toString());
             origin = "-Dnativethread.library.path=" + explicit;
             return;
