@@ -120,12 +120,17 @@ dist_jar() {
         target/dist-check/natives/linux_arm64/libnativethread.so
 }
 
+# The project version (the pom's first <version>), compiled into every library: checked at load.
+project_version() {
+    sed -n 's:^  <version>\(.*\)</version>.*:\1:p' pom.xml | head -n 1
+}
+
 # Cross-builds the library (and the C tests) for one toolchain of native/cmake/.
 cross_build() {
     local toolchain=$1 natives=$2
     cmake --no-warn-unused-cli -S . -B "target/cross/$toolchain" -DCMAKE_TOOLCHAIN_FILE="native/cmake/$toolchain.cmake" \
         -DCMAKE_BUILD_TYPE=Release -DJAVA_HOME="$(host_java_home)" -DZIG="$ZIG" \
-        -DNT_OUTPUT_DIR="$natives" >/dev/null
+        -DNT_OUTPUT_DIR="$natives" -DNT_VERSION="$(project_version)" >/dev/null
     cmake --build "target/cross/$toolchain" -- -s >/dev/null
 }
 

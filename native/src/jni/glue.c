@@ -139,6 +139,17 @@ JNIEXPORT jdouble FN(timeoutMax)(JNIEnv *env, jclass cls)
     return p.timeout_max;
 }
 
+#ifndef NT_VERSION
+#error "NT_VERSION (the project version) is set by CMakeLists.txt"
+#endif
+
+/* The version this library was built as; the loader compares it with the Java side's. */
+JNIEXPORT jstring FN(version)(JNIEnv *env, jclass cls)
+{
+    (void)cls;
+    return (*env)->NewStringUTF(env, NT_VERSION);
+}
+
 JNIEXPORT jstring FN(libraryPath)(JNIEnv *env, jclass cls)
 {
     (void)cls;
@@ -153,6 +164,7 @@ JNIEXPORT jstring FN(libraryPath)(JNIEnv *env, jclass cls)
  * which points into the starter's frame and is written before nt_thread_start() returns. */
 typedef struct java_start {
     jobject runnable;  /* global reference */
+    const char *java_name;  /* modified UTF-8, the starter's until nt_thread_start() returns */
     jboolean daemon;
     jint attach_result;
     jlong *java_ident;
@@ -163,7 +175,8 @@ static int attach(void *arg)
 {
     java_start *s = arg;
     JNIEnv *env;
-    JavaVMAttachArgs args = {JNI_VERSION_1_8, NULL, NULL};
+    /* attached with its Java name: no instant in which Java sees it under another one */
+    JavaVMAttachArgs args = {JNI_VERSION_1_8, (char *)s->java_name, NULL};
     s->attach_result = s->daemon ? (*vm)->AttachCurrentThreadAsDaemon(vm, (void **)&env, &args)
                                  : (*vm)->AttachCurrentThread(vm, (void **)&env, &args);
     if (s->attach_result != JNI_OK) return 1;
@@ -197,24 +210,28 @@ static void run_java(void *arg)
 }
 
 JNIEXPORT void FN(startThread)(JNIEnv *env, jclass cls, jobject runnable, jlong stack_size,
-                               jbyteArray name, jboolean daemon, jlongArray out)
+                               jstring java_name, jbyteArray name, jboolean daemon, jlongArray out)
 {
     (void)cls;
     java_start *s = calloc(1, sizeof *s);
     char *c_name = s ? c_string(env, name) : NULL;
-    if (!s || !c_name) {
+    const char *j_name = c_name ? (*env)->GetStringUTFChars(env, java_name, NULL) : NULL;
+    if (!s || !c_name || !j_name) {
+        free(c_name);
         free(s);
         if (!(*env)->ExceptionCheck(env)) throw_oom(env, "nativethread: no memory to start a thread");
         return;
     }
     jlong java_ident = 0;
     s->runnable = (*env)->NewGlobalRef(env, runnable);
+    s->java_name = j_name;
     s->daemon = daemon;
     s->java_ident = &java_ident;
     nt_thread_options options = {(size_t)stack_size, c_name, 1};
     nt_thread thread;
     int rc = s->runnable ? nt_thread_start(&options, attach, run_java, s, &thread) : NT_E_INIT;
     free(c_name);
+    (*env)->ReleaseStringUTFChars(env, java_name, j_name);
     if (rc == NT_OK) {
         jlong ids[] = {java_ident, (jlong)thread.native_id};
         (*env)->SetLongArrayRegion(env, out, 0, 2, ids);

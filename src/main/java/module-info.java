@@ -8,7 +8,6 @@ module io.github.nativethread {
     exports io.github.nativethread;
     exports io.github.nativethread.threading;
 
-    requires jdk.management;                // HotSpot's stack-zone options for minStackSize()
-    requires jdk.unsupported;               // sun.misc.Signal: opt-in routing of real OS signals
-    requires static org.scijava.nativelib;  // shaded into this jar under io.github.nativethread.internal
+    requires jdk.management;   // HotSpot's stack-zone options for minStackSize()
+    requires jdk.unsupported;  // sun.misc.Signal: opt-in routing of real OS signals
 }

@@ -49,13 +49,13 @@ final class Doctor {
     private void run() throws Exception {
         int threadsBefore = NativeThread.count();
         out.println("nativethread doctor");
-        row("version", version());
-        row("platform", platformKey() + " (" + System.getProperty("os.name") + " "
+        row("version", NativeThread.version());
+        row("platform", Native.platformKey() + " (" + System.getProperty("os.name") + " "
                 + System.getProperty("os.version") + ", " + System.getProperty("os.arch") + ")");
         row("JVM", System.getProperty("java.version") + ", " + System.getProperty("java.vm.name") + " "
                 + System.getProperty("java.vm.version") + " (" + System.getProperty("java.vm.vendor") + ")");
         String library = Native.libraryPath();
-        row("library", library + " (" + howFound(library) + ")");
+        row("library", library + " (" + Native.loadedFrom() + ")");
         row("TIMEOUT_MAX", plain(NativeThread.TIMEOUT_MAX) + " s");
         row("minStackSize", NativeThread.minStackSize() + " bytes (page " + Native.PAGE_SIZE + ")");
         row("main thread", "ident " + NativeThread.mainThreadIdent() + ", native id " + NativeThread.getNativeId()
@@ -85,7 +85,9 @@ final class Doctor {
 
     private void checkLibraryMapped(String library) throws IOException {
         String real = new File(library).getCanonicalPath();
-        boolean mapped = Files.readAllLines(Paths.get("/proc/self/maps")).stream().anyMatch(l -> l.endsWith(" " + real));
+        // " (deleted)": the loader removes its extracted copy once loaded; the mapping stays
+        boolean mapped = Files.readAllLines(Paths.get("/proc/self/maps")).stream()
+                .anyMatch(l -> l.endsWith(" " + real) || l.endsWith(" " + real + " (deleted)"));
         check(mapped, "library: /proc/self/maps " + (mapped ? "maps " : "does not map ") + real
                 + ", the file the OS loader reports");
     }
@@ -312,47 +314,6 @@ final class Doctor {
 
     private void row(String name, String value) {
         out.printf("  %-15s %s%n", name + ":", value);
-    }
-
-    /** The library's version. */
-    private static String version() {
-        // TODO(merge): NativeThread.version()
-        String v = NativeThread.class.getPackage().getImplementationVersion();
-        return v != null ? v : "unknown (no Implementation-Version in the jar's manifest)";
-    }
-
-    /** How the library was found: a guess from its path until the loader reports it. */
-    private static String howFound(String library) {
-        // TODO(merge): the loader's own account (the file and how it was found: nativethread.library.path,
-        // extracted into nativethread.tmpdir, or java.library.path)
-        String dir = new File(library).getParent();
-        String tmp = System.getProperty("java.io.tmpdir", "");
-        if (!tmp.isEmpty() && dir != null && pathStartsWith(dir, tmp)) return "extracted from the jar into java.io.tmpdir";
-        for (String p : System.getProperty("java.library.path", "").split(File.pathSeparator)) {
-            if (!p.isEmpty() && dir != null && pathStartsWith(dir, p) && pathStartsWith(p, dir)) return "from java.library.path";
-        }
-        return "as the OS loader reports it";
-    }
-
-    private static boolean pathStartsWith(String path, String prefix) {
-        try {
-            return Paths.get(path).toRealPath().startsWith(Paths.get(prefix).toRealPath());
-        } catch (IOException | RuntimeException e) {
-            return false;
-        }
-    }
-
-    /** The native-lib-loader platform key of this JVM: linux_64, linux_arm64, osx_64, osx_arm64, windows_64, ... */
-    static String platformKey() {
-        // TODO(merge): the loader's platform key, if it exposes one
-        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-        String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
-        String o = os.startsWith("linux") ? "linux" : os.startsWith("mac") || os.contains("darwin") ? "osx"
-                : os.startsWith("windows") ? "windows" : os.replaceAll("[^a-z0-9]+", "");
-        String a = arch.equals("amd64") || arch.equals("x86_64") ? "64"
-                : arch.equals("aarch64") || arch.equals("arm64") ? "arm64"
-                : arch.equals("x86") || arch.equals("i386") || arch.equals("i686") ? "32" : arch;
-        return o + "_" + a;
     }
 
     /** A double without exponent: 9223372036, not 9.223372036E9. */

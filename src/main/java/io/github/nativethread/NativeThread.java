@@ -120,11 +120,11 @@ public final class NativeThread {
             Objects.requireNonNull(function, "function");
             long size = stackSize != null ? stackSize : NativeThread.stackSize();
             String threadName = name != null ? name : "NativeThread-" + NUMBER.incrementAndGet();
-            ThreadStart start = new ThreadStart(function, threadName);
+            ThreadStart start = new ThreadStart(function);
             long[] ids = new long[2];
             RUNNING.incrementAndGet();
             try {
-                Native.startThread(start, size, threadName.getBytes(StandardCharsets.UTF_8), daemon, ids);
+                Native.startThread(start, size, threadName, threadName.getBytes(StandardCharsets.UTF_8), daemon, ids);
             } catch (RuntimeException | Error e) {
                 RUNNING.decrementAndGet();
                 throw e;
@@ -135,6 +135,16 @@ public final class NativeThread {
 
     static void threadEnded() {
         RUNNING.decrementAndGet();
+    }
+
+    /**
+     * The library version: the project version the jar was built as (its
+     * {@code Implementation-Version}); the native library reports the same, checked when it is loaded.
+     *
+     * @return the version, such as {@code 0.1.0}
+     */
+    public static String version() {
+        return Native.VERSION;
     }
 
     /** {@return the nonzero id of the calling thread: its {@code java.lang.Thread} id} */

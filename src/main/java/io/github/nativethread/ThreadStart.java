@@ -3,14 +3,12 @@ package io.github.nativethread;
 /** What a new thread runs, called by the JNI glue once the thread is attached to the JVM. */
 final class ThreadStart implements Runnable {
     private final Runnable function;
-    private final String name;
     /** Locked from start until the thread's function has ended; joins wait on it. */
     final NativeLock done = new NativeLock();
     volatile boolean finished;
 
-    ThreadStart(Runnable function, String name) {
+    ThreadStart(Runnable function) {
         this.function = function;
-        this.name = name;
         done.take(0);  // a new lock: taken at once
     }
 
@@ -18,8 +16,7 @@ final class ThreadStart implements Runnable {
     public void run() {
         Thread thread = Thread.currentThread();
         try {
-            thread.setName(name);
-            function.run();
+            function.run();  // (the glue attached the thread with its Java name)
         } catch (ThreadExit exit) {
             // ends the thread silently
         } catch (Throwable e) {

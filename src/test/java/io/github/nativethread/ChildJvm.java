@@ -48,7 +48,17 @@ public final class ChildJvm {
      * only) with the signals {@code ignored} ("HUP", ...) ignored, as {@code nohup} does.
      */
     ChildJvm(Map<String, String> env, List<String> ignored, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>();
+        this(Collections.emptyList(), env, ignored, args);
+    }
+
+    /** A child JVM started by the command {@code prefix} (e.g. {@code unshare ...}), which ends by running
+     *  its arguments: the java command line. */
+    ChildJvm(List<String> prefix, String... args) throws IOException {
+        this(prefix, Collections.emptyMap(), Collections.emptyList(), args);
+    }
+
+    private ChildJvm(List<String> prefix, Map<String, String> env, List<String> ignored, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(prefix);
         if (!ignored.isEmpty()) {  // an ignored signal stays ignored across exec
             cmd.addAll(Arrays.asList("sh", "-c", "trap '' " + String.join(" ", ignored) + "; exec \"$0\" \"$@\""));
         }

@@ -736,6 +736,29 @@ class NativeThreadTest {
         assertFalse(Thread.getAllStackTraces().containsKey(thread));
     }
 
+    /** The JVM knows the thread by its name from the moment start() returns: it attaches with it
+     *  (a name set only once the thread runs was seen missing from a dump taken right after start). */
+    @Test
+    void theJavaNameIsThereWhenStartReturns() {
+        for (String base : new String[] {"named-at-attach-", "名前-\uD83D\uDE00-"}) {  // also beyond the BMP
+            for (int i = 0; i < 20; i++) {
+                String name = base + i;
+                NativeLock gate = new NativeLock();
+                gate.acquire();
+                ThreadHandle h = NativeThread.builder().name(name).start(gate::acquire);
+                ThreadInfo info;
+                try {
+                    info = ManagementFactory.getThreadMXBean().getThreadInfo(h.ident());
+                } finally {
+                    gate.release();
+                    join(h);
+                }
+                assertNotNull(info, "ThreadMXBean knows thread " + h.ident());
+                assertEquals(name, info.getThreadName(), "right after start()");
+            }
+        }
+    }
+
     @Test
     void interruptWorksOnTheThreadAsOnAnyJavaThread() throws InterruptedException {
         AtomicReference<Thread> self = new AtomicReference<>();

@@ -48,15 +48,32 @@ public final class Native {
      */
     public static native int signalUse(int signum, int jvmFlags, String[] why);
 
+    /** The project version: the Java side's, which the loaded library's was checked to equal. */
+    public static final String VERSION = NativeLibrary.VERSION;
+
+    /** The version compiled into the library (CMake's NT_VERSION); the loader compares it with VERSION. */
+    static native String version();
+
+    /** How the library was found: the property that named it, the jar (extracted into which directory), or
+     *  java.library.path. */
+    public static String loadedFrom() {
+        return NativeLibrary.origin();
+    }
+
+    /** This platform's key, the jar's {@code natives/<key>/} directory: linux_64, osx_arm64, windows_64, ... */
+    public static String platformKey() {
+        return NativeLibrary.platform(System.getProperty("os.name", ""), System.getProperty("os.arch", ""));
+    }
+
     /** Path of the loaded library file, as the OS's loader reports it. */
     public static native String libraryPath();
 
     /**
-     * Starts a detached OS thread that attaches to the JVM and calls {@code start.run()}; returns
-     * once it has attached, with {@code out[0]} = its java.lang.Thread id, {@code out[1]} = its
+     * Starts a detached OS thread that attaches to the JVM as a thread named {@code javaName} (the
+     * OS name is {@code utf8Name}) and calls {@code start.run()}; returns once it has attached, with {@code out[0]} = its java.lang.Thread id, {@code out[1]} = its
      * kernel thread id. Throws ThreadError("can't start new thread: ...") on failure.
      */
-    public static native void startThread(Runnable start, long stackSize, byte[] utf8Name,
+    public static native void startThread(Runnable start, long stackSize, String javaName, byte[] utf8Name,
             boolean daemon, long[] out);
 
     public static native long nativeId();
