@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # nativethread build entry point. Everything goes through the Maven wrapper (Maven 3.9.9, fetched
 # from Maven Central on first use), which also fetches CMake through cmake-maven-plugin.
 #

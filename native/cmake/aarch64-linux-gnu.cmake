@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Linux aarch64 with Debian's gcc-aarch64-linux-gnu; tests run under qemu-user.
 set(CMAKE_SYSTEM_NAME Linux)
 set(CMAKE_SYSTEM_PROCESSOR aarch64)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # ctest helper: fails unless every symbol the library exports is a JNI entry point.
 # Usage: cmake -DLIB=<library> -DNM=<nm> [-DOBJDUMP=<objdump>] -P check_exports.cmake
 if(LIB MATCHES "\\.dll$")

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Fails unless every glibc symbol version the library needs is at most GLIBC_MAX (run after each
 # link of the library by zig-linux.cmake builds, and by ctest).
 # Usage: cmake -DLIB=<library> -DOBJDUMP=<objdump or llvm-objdump> -DGLIBC_MAX=2.17 -P check_glibc.cmake

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Windows x86_64 with Debian's gcc-mingw-w64-x86-64.
 set(CMAKE_SYSTEM_NAME Windows)
 set(CMAKE_SYSTEM_PROCESSOR AMD64)

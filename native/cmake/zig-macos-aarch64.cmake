@@ -1,2 +1,3 @@
+# SPDX-License-Identifier: Apache-2.0
 set(NT_ZIG_TARGET aarch64-macos)
 include("${CMAKE_CURRENT_LIST_DIR}/zig-macos.cmake")

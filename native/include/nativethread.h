@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * nativethread: a small portable C API over the platform's threads (pthreads, Win32).
  *

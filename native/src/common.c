@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Portable part of the C API: locks over a parking lot (after CPython's PyMutex and Python/
  * parking_lot.c, and WebKit's WTF::ParkingLot), wakers, and error text. */
 #include "platform.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Internal: the few primitives the portable code (common.c) needs from each platform family.
  * Implemented by posix/thread.c or win32/thread.c. */
 #ifndef NT_PLATFORM_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests of the C API (no JVM). Run by ctest; cross-run under wine and qemu. */
 #include "nativethread.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* JNI glue for io.github.nativethread.internal.Native: the only file that includes jni.h.
  * Each function converts its arguments, makes one C call and turns an error code into an
  * exception. Arguments were validated by the Java side.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* POSIX implementation (Linux, macOS): threads, names, stacks, clock, platform facts. */
 #define _GNU_SOURCE
 #include "../platform.h"

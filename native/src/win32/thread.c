@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Win32 implementation: threads, names, stacks, clock, platform facts. */
 #ifndef _WIN32_WINNT
 #define _WIN32_WINNT 0x0602  /* Windows 8: GetCurrentThreadStackLimits */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Bench-only JNI anchors: what a plain JNI call and a raw gettid syscall through JNI cost. */
 #include <jni.h>
 #include <sys/syscall.h>

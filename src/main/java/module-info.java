@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * nativethread: CPython's {@code _thread} for Java. See {@link io.github.nativethread.NativeThread}.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* jni_md.h for Windows targets cross-built on another OS; the JDK's own jni.h includes it.
  * Same definitions as a Windows JDK's include/win32/jni_md.h. */
 #ifndef _JAVASOFT_JNI_MD_H_

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.github.nativethread;
 
 /** CPython's {@code _thread.error} (a {@code RuntimeError}): a thread or lock operation failed. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.github.nativethread;
 
 /** What a new thread runs, called by the JNI glue once the thread is attached to the JVM. */

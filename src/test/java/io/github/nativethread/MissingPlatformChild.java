@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.github.nativethread;
 
 /** Child JVM of BadInputTest: started with a made-up os.arch, so no library fits. */

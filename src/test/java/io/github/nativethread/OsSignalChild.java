@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.github.nativethread;
 
 /** Run in a child JVM by {@link OsSignalRoutingTest}; the test sends it real OS signals. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.github.nativethread.bench;
 
 import io.github.nativethread.NativeThread;

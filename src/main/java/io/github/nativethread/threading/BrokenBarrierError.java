@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.github.nativethread.threading;
 
 /** CPython's {@code threading.BrokenBarrierError}: the {@link Barrier} is broken or was reset. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * CPython's {@code threading} module built on the core ({@link io.github.nativethread.NativeThread},
  * {@link io.github.nativethread.NativeLock}, {@link io.github.nativethread.NativeRLock}):

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.github.nativethread.threading;
 
 import io.github.nativethread.NativeLock;
