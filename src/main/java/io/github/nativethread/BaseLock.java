@@ -77,6 +77,7 @@ abstract class BaseLock implements Lock {
      * nanoseconds), as measured by {@link System#nanoTime()}; {@link Duration#ZERO} takes the lock
      * only if it is free now. For no limit use {@link #acquire()}.
      *
+     * @param timeout the longest wait
      * @return true if acquired
      * @throws NullPointerException if {@code timeout} is null
      * @throws IllegalArgumentException for a negative duration or one above

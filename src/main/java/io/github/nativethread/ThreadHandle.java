@@ -54,6 +54,7 @@ public final class ThreadHandle {
      * join that returns false has waited at least {@code timeout} (converted exactly to
      * nanoseconds). For no limit use {@link #join()}.
      *
+     * @param timeout the longest wait
      * @return true when the thread has ended
      * @throws NullPointerException if {@code timeout} is null
      * @throws IllegalArgumentException for a negative duration or one above

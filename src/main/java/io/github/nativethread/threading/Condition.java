@@ -145,6 +145,7 @@ public final class Condition {
      * {@link #await()} for at most {@code timeout}: {@link #await(double)} in Java's unit
      * (converted exactly to nanoseconds; for no limit use {@link #await()}).
      *
+     * @param timeout the longest wait
      * @return false when it timed out, having waited at least {@code timeout}
      * @throws NullPointerException if {@code timeout} is null
      * @throws IllegalArgumentException for a negative duration or one above

@@ -66,6 +66,7 @@ public final class Event {
      * Waits at most {@code timeout} until the flag is set: {@link #await(double)} in Java's unit
      * (converted exactly to nanoseconds; for no limit use {@link #await()}).
      *
+     * @param timeout the longest wait
      * @return true unless it timed out, having waited at least {@code timeout}
      * @throws NullPointerException if {@code timeout} is null
      * @throws IllegalArgumentException for a negative duration or one above

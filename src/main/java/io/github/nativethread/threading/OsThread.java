@@ -258,6 +258,7 @@ public class OsThread {
      * Waits at most {@code timeout} for the thread to end: {@link #join(double)} in Java's unit
      * (converted exactly to nanoseconds; for no limit use {@link #join()}).
      *
+     * @param timeout the longest wait
      * @return true when the thread has ended
      * @throws NullPointerException if {@code timeout} is null
      * @throws IllegalArgumentException for a negative duration or one above

@@ -102,6 +102,7 @@ public class Semaphore {
      * (converted exactly to nanoseconds; {@link Duration#ZERO}: only if one is there now; for no
      * limit use {@link #acquire()}).
      *
+     * @param timeout the longest wait
      * @return true if taken; false once at least {@code timeout} has passed
      * @throws NullPointerException if {@code timeout} is null
      * @throws IllegalArgumentException for a negative duration or one above
