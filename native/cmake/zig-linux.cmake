@@ -13,30 +13,10 @@
 set(CMAKE_SYSTEM_NAME Linux)
 string(REGEX REPLACE "-.*" "" CMAKE_SYSTEM_PROCESSOR "${NT_ZIG_TARGET}")
 set(NT_GLIBC_MAX 2.17)
-if(NOT ZIG AND DEFINED ENV{ZIG})
-  # cached, so a later `./mvnw package` re-configures Maven's build without ZIG in the environment
-  set(ZIG "$ENV{ZIG}" CACHE FILEPATH "the zig binary")
-endif()
-if(NOT ZIG)
-  message(FATAL_ERROR "set ZIG to the zig binary (./build.sh dist installs it)")
-endif()
-# CMake wants one program per tool: small wrappers around `zig cc` and `zig ar`.
-foreach(tool cc ar)
-  set(wrapper "${CMAKE_BINARY_DIR}/zig-${tool}-${NT_ZIG_TARGET}")
-  if(tool STREQUAL "cc")
-    file(WRITE "${wrapper}" "#!/bin/sh\nexec \"${ZIG}\" cc -target ${NT_ZIG_TARGET}.${NT_GLIBC_MAX} \"$@\"\n")
-  else()
-    file(WRITE "${wrapper}" "#!/bin/sh\nexec \"${ZIG}\" ar \"$@\"\n")
-  endif()
-  file(CHMOD "${wrapper}" PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE)
-endforeach()
-set(CMAKE_C_COMPILER "${CMAKE_BINARY_DIR}/zig-cc-${NT_ZIG_TARGET}")
-set(CMAKE_AR "${CMAKE_BINARY_DIR}/zig-ar-${NT_ZIG_TARGET}" CACHE FILEPATH "" FORCE)
-set(CMAKE_RANLIB true CACHE FILEPATH "" FORCE)  # llvm-ar writes the symbol index itself
+set(NT_ZIG_CC_TARGET "${NT_ZIG_TARGET}.${NT_GLIBC_MAX}")
+include("${CMAKE_CURRENT_LIST_DIR}/zig-wrappers.cmake")
 # zig links all of its compiler_rt (hidden) into the library, with debug information: strip it.
 set(CMAKE_SHARED_LINKER_FLAGS_RELEASE_INIT "-s")
-
-file(GLOB nt_llvm_bins /usr/lib/llvm-*/bin)
 find_program(NT_NM NAMES llvm-nm HINTS ${nt_llvm_bins})
 find_program(NT_OBJDUMP NAMES llvm-objdump HINTS ${nt_llvm_bins})
 if(NOT NT_NM OR NOT NT_OBJDUMP)
