@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -244,6 +245,16 @@ public final class ThreadHelpers {
             assertNotNull(Thread.currentThread());
             assertFalse(deepest == 0);
             return deepest;
+        }
+    }
+
+    /** Starts a virtual thread (JDK 21+; the tests compile for an older release, hence reflection). */
+    public static Thread startVirtual(Runnable body) {
+        try {
+            Method start = Thread.class.getMethod("startVirtualThread", Runnable.class);
+            return (Thread) start.invoke(null, body);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError("no virtual threads on Java " + Runtime.version(), e);
         }
     }
 

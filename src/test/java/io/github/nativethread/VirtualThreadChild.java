@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.github.nativethread;
 
-import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -37,15 +36,6 @@ public final class VirtualThreadChild {
         System.out.printf("PASS %s %s (%.1f ms)%n", scenario, detail, (System.nanoTime() - t0) / 1e6);
     }
 
-    static Thread startVirtual(Runnable body) {
-        try {
-            Method start = Thread.class.getMethod("startVirtualThread", Runnable.class);
-            return (Thread) start.invoke(null, body);
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError("no virtual threads on Java " + Runtime.version(), e);
-        }
-    }
-
     /** Joins every thread, or fails the scenario and ends the JVM. */
     private static void joinAll(String what, Thread... threads) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STUCK_MS);
@@ -72,7 +62,7 @@ public final class VirtualThreadChild {
     private static String holdAndWait(BaseLock lock) throws InterruptedException {
         CountDownLatch held = new CountDownLatch(1);
         List<String> order = new java.util.concurrent.CopyOnWriteArrayList<>();
-        Thread a = startVirtual(() -> {
+        Thread a = ThreadHelpers.startVirtual(() -> {
             lock.lock();
             held.countDown();
             sleep(50);
@@ -80,7 +70,7 @@ public final class VirtualThreadChild {
             lock.unlock();
         });
         held.await();
-        Thread b = startVirtual(() -> {
+        Thread b = ThreadHelpers.startVirtual(() -> {
             lock.lock();
             order.add("B has it");
             lock.unlock();
@@ -99,12 +89,12 @@ public final class VirtualThreadChild {
             gate.release();
         });
         AtomicLong joinedAfter = new AtomicLong();
-        Thread v1 = startVirtual(() -> {
+        Thread v1 = ThreadHelpers.startVirtual(() -> {
             long start = System.nanoTime();
             nativeThread.join();
             joinedAfter.set(System.nanoTime() - start);
         });
-        Thread v2 = startVirtual(() -> {
+        Thread v2 = ThreadHelpers.startVirtual(() -> {
             sleep(50);
             gate.release();
         });
@@ -121,12 +111,12 @@ public final class VirtualThreadChild {
         AtomicLong waited = new AtomicLong();
         AtomicInteger result = new AtomicInteger(-1);
         AtomicInteger ticks = new AtomicInteger();
-        Thread waiter = startVirtual(() -> {
+        Thread waiter = ThreadHelpers.startVirtual(() -> {
             long start = System.nanoTime();
             result.set(held.acquire(0.2) ? 1 : 0);
             waited.set(System.nanoTime() - start);
         });
-        Thread ticker = startVirtual(() -> {
+        Thread ticker = ThreadHelpers.startVirtual(() -> {
             while (waiter.isAlive()) {
                 ticks.incrementAndGet();
                 sleep(5);
@@ -162,7 +152,7 @@ public final class VirtualThreadChild {
             }
         };
         List<Thread> all = new ArrayList<>();
-        for (int i = 0; i < threads; i++) all.add(startVirtual(body));
+        for (int i = 0; i < threads; i++) all.add(ThreadHelpers.startVirtual(body));
         for (int i = 0; i < 2; i++) {
             Thread t = new Thread(body, "platform-" + i);
             t.start();
@@ -179,12 +169,12 @@ public final class VirtualThreadChild {
     private static String crossRelease() throws InterruptedException {
         NativeLock lock = new NativeLock();
         lock.acquire();
-        Thread v = startVirtual(() -> lock.acquire());  // keeps it
+        Thread v = ThreadHelpers.startVirtual(() -> lock.acquire());  // keeps it
         while (lock.getQueueLength() != 1) Thread.onSpinWait();
         lock.release();  // by main, a platform thread
         joinAll("cross-release", v);
         if (!lock.locked()) throw new AssertionError("the virtual waiter did not get it");
-        Thread releaser = startVirtual(lock::release);
+        Thread releaser = ThreadHelpers.startVirtual(lock::release);
         joinAll("cross-release", releaser);
         if (lock.locked()) throw new AssertionError("a virtual thread's release did not free it");
         return "platform->virtual and virtual release ok";
@@ -196,7 +186,7 @@ public final class VirtualThreadChild {
         NativeLock lock = new NativeLock();
         lock.acquire();
         AtomicInteger outcome = new AtomicInteger();
-        Thread v = startVirtual(() -> {
+        Thread v = ThreadHelpers.startVirtual(() -> {
             try {
                 lock.lockInterruptibly();
                 outcome.set(1);
@@ -209,7 +199,7 @@ public final class VirtualThreadChild {
         joinAll("interrupt", v);
         if (outcome.get() != 2) throw new AssertionError("lockInterruptibly outcome " + outcome.get());
         AtomicInteger kept = new AtomicInteger();
-        Thread w = startVirtual(() -> {
+        Thread w = ThreadHelpers.startVirtual(() -> {
             lock.acquire();
             kept.set(Thread.currentThread().isInterrupted() ? 1 : 2);
             lock.release();

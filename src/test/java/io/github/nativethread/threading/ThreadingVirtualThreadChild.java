@@ -2,7 +2,7 @@
 package io.github.nativethread.threading;
 
 import io.github.nativethread.NativeLock;
-import java.lang.reflect.Method;
+import io.github.nativethread.ThreadHelpers;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -44,15 +44,6 @@ public final class ThreadingVirtualThreadChild {
         System.out.printf("PASS %s %s (%.1f ms)%n", scenario, detail, (System.nanoTime() - t0) / 1e6);
     }
 
-    static Thread startVirtual(Runnable body) {
-        try {
-            Method start = Thread.class.getMethod("startVirtualThread", Runnable.class);
-            return (Thread) start.invoke(null, body);
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError("no virtual threads on Java " + Runtime.version(), e);
-        }
-    }
-
     /** Virtual threads that ran {@code body(i)}; a failure is collected, printed, and fails the scenario. */
     private static final class Waiters {
         final List<Thread> threads = new ArrayList<>();
@@ -66,7 +57,7 @@ public final class ThreadingVirtualThreadChild {
         Waiters(int n, Body body) {
             for (int i = 0; i < n; i++) {
                 int index = i;
-                threads.add(startVirtual(() -> {
+                threads.add(ThreadHelpers.startVirtual(() -> {
                     try {
                         body.run(index);
                         done.incrementAndGet();
@@ -124,7 +115,7 @@ public final class ThreadingVirtualThreadChild {
 
     /** A virtual thread started once the waiters are parked: it must get the carrier to release them. */
     private static Thread releaser(String what, Waiters waiters, Runnable release) {
-        return startVirtual(() -> {
+        return ThreadHelpers.startVirtual(() -> {
             try {
                 waiters.awaitAllParked(what);
                 release.run();
