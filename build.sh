@@ -165,7 +165,7 @@ case "$cmd" in
         mkdir -p target/bench
         cc -O2 -shared -fPIC -I"$java_home/include" -I"$java_home/include/linux" \
             -o target/bench/libanchors.so src/jmh/c/anchors.c
-        java -Dbench.anchors="$PWD/target/bench/libanchors.so" \
+        java -Dbench.anchors="$PWD/target/bench/libanchors.so" -Dbench.out=target/bench \
             -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" \
             io.github.nativethread.bench.BenchMain "$@"
         ;;

@@ -1,17 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.github.nativethread.bench;
 
-import io.github.nativethread.KeyboardInterrupt;
-import io.github.nativethread.NativeLock;
-import io.github.nativethread.NativeThread;
+import java.lang.reflect.Method;
+import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
@@ -19,123 +19,107 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * Runs the JMH benchmarks and the interrupt-latency measurement, then prints one table with each
- * result beside its anchor. Usage: BenchMain [benchmark regex].
+ * Runs the JMH benchmarks and the other measurements, then prints one table with each result
+ * beside its anchors, and writes {@code results.json} and the charts into {@code -Dbench.out}.
+ * Usage: BenchMain [regex], where the regex picks benchmarks by {@code Class.method} (found
+ * anywhere in it: {@code Lock} picks every lock benchmark).
  */
 public final class BenchMain {
-    /** benchmark, then the anchors it is compared with. */
-    private static final String[][] ANCHORS = {
-        {"LockBench.nativeLock", "LockBench.reentrantLock"},
-        {"LockBench.nativeRLock", "LockBench.reentrantLock"},
-        {"LockBench.semaphore", "LockBench.reentrantLock"},
-        {"LockBench.synchronizedBlock", "LockBench.reentrantLock"},
-        {"IdBench.getNativeId", "IdBench.jnaGettid", "IdBench.jniGettid", "IdBench.jniNoop"},
-        {"IdBench.jniGettid", "IdBench.jnaGettid"},
-        {"ThreadBench.nativeThread", "ThreadBench.javaThread"},
-        {"ThreadingBench.eventRoundTrip", "ThreadingBench.latchRoundTrip"},
-        {"ThreadingBench.conditionPingPong", "ThreadingBench.jdkConditionPingPong"},
-        {"ThreadingBench.semaphore", "ThreadingBench.jdkSemaphore"},
-    };
+    /** Benchmarks run by one JMH thread (each class picks its own mode and unit). */
+    private static final List<Class<?>> SINGLE = List.of(LockBench.class, IdBench.class, HandoffBench.class,
+            ThreadBench.class, ThreadingBench.class);
+    /** Benchmarks run by each of these numbers of threads at once, in throughput mode. */
+    private static final List<Class<?>> CONTENDED = List.of(ContendedBench.class);
+    private static final int[] THREADS = {1, 2, 4, 8, 16};
+    private static final List<Measurement> MEASUREMENTS = List.of(new InterruptLatency());
 
     private BenchMain() {}
 
     public static void main(String[] args) throws Exception {
-        String include = args.length > 0 ? args[0] : "io.github.nativethread.bench.*Bench.*";
-        ChainedOptionsBuilder options = new OptionsBuilder().include(include)
-                .mode(Mode.AverageTime)
-                .forks(1).warmupIterations(3).warmupTime(TimeValue.seconds(1))
-                .measurementIterations(5).measurementTime(TimeValue.seconds(1))
-                .jvmArgsAppend("-Dbench.anchors=" + System.getProperty("bench.anchors"));
-        if (Runtime.version().feature() >= 22) options.jvmArgsAppend("--enable-native-access=ALL-UNNAMED");
-        Collection<RunResult> results = new Runner(options.build()).run();
+        Pattern filter = Pattern.compile(args.length > 0 ? args[0] : "");
+        Path out = Path.of(System.getProperty("bench.out", "target/bench"));
+        Report report = new Report();
 
-        Map<String, double[]> scores = new HashMap<>();
-        Map<String, String> units = new HashMap<>();
-        for (RunResult r : results) {
-            String name = r.getParams().getBenchmark().replace("io.github.nativethread.bench.", "");
-            scores.put(name, new double[] {r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreError()});
-            units.put(name, r.getPrimaryResult().getScoreUnit());
+        jmh(report, SINGLE, filter, 1, 3, 5);
+        for (int threads : THREADS) jmh(report, CONTENDED, filter, threads, 2, 3);
+        contendedChart(report);
+        for (Measurement m : MEASUREMENTS) {
+            if (filter.matcher(m.name()).find()) m.run(report);
         }
-        double[] latency = interruptLatency();
 
+        Map<String, String> facts = new LinkedHashMap<>();
+        facts.put("java", System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")");
+        facts.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                + System.getProperty("os.arch"));
+        facts.put("cpus", String.valueOf(Runtime.getRuntime().availableProcessors()));
+        facts.put("filter", filter.pattern());
+        report.print(String.format("nativethread benchmarks — Java %s, %s, %s CPUs (↑: higher is better)",
+                facts.get("java"), facts.get("os"), facts.get("cpus")));
+        report.writeJson(out.resolve("results.json"), facts);
+        List<Path> pngs = Charts.write(report, out, facts.get("java"));
         System.out.println();
-        System.out.printf("nativethread benchmarks — Java %s (%s), %s %s, %d CPUs%n", System.getProperty("java.version"),
-                System.getProperty("java.vm.name"), System.getProperty("os.name"), System.getProperty("os.arch"),
-                Runtime.getRuntime().availableProcessors());
-        System.out.printf("%-36s %12s %10s %-9s  %s%n", "benchmark", "score", "± error", "unit", "vs anchor");
-        List<String> names = new ArrayList<>(scores.keySet());
-        names.sort(null);
-        for (String name : names) {
-            double[] s = scores.get(name);
-            StringBuilder ratio = new StringBuilder();
-            for (String[] a : ANCHORS) {
-                if (!a[0].equals(name)) continue;
-                for (int i = 1; i < a.length; i++) {
-                    if (!scores.containsKey(a[i])) continue;
-                    if (ratio.length() > 0) ratio.append(", ");
-                    ratio.append(String.format("%.2fx %s", s[0] / scores.get(a[i])[0], a[i].replaceFirst(".*\\.", "")));
+        System.out.println("wrote " + out.resolve("results.json"));
+        for (Path png : pngs) System.out.println("wrote " + png);
+    }
+
+    /** Throughput over thread count, one line per contended benchmark that ran. */
+    private static void contendedChart(Report report) {
+        List<Report.Series> lines = new ArrayList<>();
+        for (Class<?> c : CONTENDED) {
+            for (Method m : c.getMethods()) {
+                if (!m.isAnnotationPresent(Benchmark.class)) continue;
+                List<double[]> points = new ArrayList<>();
+                for (int threads : THREADS) {
+                    Report.Row row = report.row(c.getSimpleName() + "." + m.getName() + "@" + threads);
+                    if (row != null) points.add(new double[] {threads, row.score});
                 }
+                if (points.isEmpty()) continue;
+                lines.add(new Report.Series(m.getName(), points.stream().mapToDouble(p -> p[0]).toArray(),
+                        points.stream().mapToDouble(p -> p[1]).toArray()));
             }
-            System.out.printf("%-36s %12.3f %10.3f %-9s  %s%n", name, s[0], s[1], units.get(name), ratio);
         }
-        if (latency != null) {
-            System.out.printf("%-36s %12.1f %10s %-9s  p90 %.1f, p99 %.1f, max %.1f (%d runs)%n",
-                    "interruptMain→acquire throws", latency[0], "median", "us", latency[1], latency[2], latency[3],
-                    (int) latency[4]);
+        if (!lines.isEmpty()) {
+            report.chart(new Report.Chart("Contended lock throughput", "threads", "acquire+release pairs per us, all threads",
+                    false, lines));
         }
     }
 
     /**
-     * Time from interruptMain() in a helper thread to the main thread's blocked acquire throwing
-     * KeyboardInterrupt. Runs in this JVM's main thread, as handlers only run there (JMH runs its
-     * benchmarks in other threads). Null if this is not the main thread.
+     * Runs the {@code @Benchmark} methods of {@code classes} that the filter picks, with
+     * {@code threads} threads, and adds their rows; a row's name carries {@code @threads} when
+     * {@code threads > 1} or the benchmark is contended, and {@code @param,...} for JMH params.
      */
-    static double[] interruptLatency() throws Exception {
-        if (NativeThread.mainThreadIdent() != NativeThread.getIdent()) return null;
-        int warmup = 2_000, runs = 20_000;
-        double[] micros = new double[runs];
-        NativeLock lock = new NativeLock();
-        lock.acquire();
-        Thread main = Thread.currentThread();
-        AtomicLong sentAt = new AtomicLong();
-        for (int i = 0; i < warmup + runs; i++) {
-            NativeThreadHelper helper = new NativeThreadHelper(main, sentAt);
-            helper.start();
-            long caught;
-            try {
-                lock.acquire(60.0);
-                throw new AssertionError("acquire was not interrupted");
-            } catch (KeyboardInterrupt expected) {
-                caught = System.nanoTime();
+    private static void jmh(Report report, List<Class<?>> classes, Pattern filter, int threads, int warmups,
+            int measurements) throws Exception {
+        ChainedOptionsBuilder options = new OptionsBuilder()
+                .forks(1).threads(threads)
+                .warmupIterations(warmups).warmupTime(TimeValue.seconds(1))
+                .measurementIterations(measurements).measurementTime(TimeValue.seconds(1))
+                .jvmArgsAppend("-Dbench.anchors=" + System.getProperty("bench.anchors"));
+        if (Runtime.version().feature() >= 22) options.jvmArgsAppend("--enable-native-access=ALL-UNNAMED");
+        boolean contended = classes == CONTENDED;
+        if (contended) options.mode(Mode.Throughput);
+        int picked = 0;
+        for (Class<?> c : classes) {
+            for (Method m : c.getMethods()) {
+                String name = c.getSimpleName() + "." + m.getName();
+                if (m.isAnnotationPresent(Benchmark.class) && filter.matcher(name).find()) {
+                    options.include("^" + Pattern.quote(c.getName() + "." + m.getName()) + "$");
+                    picked++;
+                }
             }
-            helper.join();
-            if (i >= warmup) micros[i - warmup] = (caught - sentAt.get()) / 1e3;
         }
-        Arrays.sort(micros);
-        return new double[] {micros[runs / 2], micros[runs * 9 / 10], micros[runs * 99 / 100], micros[runs - 1], runs};
-    }
-
-    /** Waits until main is parked in the native wait, then interrupts it. */
-    private static final class NativeThreadHelper extends Thread {
-        private final Thread main;
-        private final AtomicLong sentAt;
-
-        NativeThreadHelper(Thread main, AtomicLong sentAt) {
-            this.main = main;
-            this.sentAt = sentAt;
-            setDaemon(true);
-        }
-
-        @Override
-        public void run() {
-            while (!parked(main)) Thread.onSpinWait();
-            sentAt.set(System.nanoTime());
-            NativeThread.interruptMain();
-        }
-
-        private static boolean parked(Thread t) {
-            StackTraceElement[] stack = t.getStackTrace();
-            return stack.length > 0 && stack[0].getMethodName().equals("lockAcquire");
+        if (picked == 0) return;
+        Collection<RunResult> results = new Runner(options.build()).run();
+        for (RunResult r : results) {
+            String name = r.getParams().getBenchmark().replace(BenchMain.class.getPackageName() + ".", "");
+            List<String> suffix = new ArrayList<>();
+            if (contended) suffix.add(String.valueOf(threads));
+            for (String key : r.getParams().getParamsKeys()) suffix.add(r.getParams().getParam(key));
+            if (!suffix.isEmpty()) name += "@" + String.join(",", suffix);
+            Result<?> p = r.getPrimaryResult();
+            report.add(new Report.Row(name, p.getScore(), p.getScoreError(), p.getScoreUnit(),
+                    r.getParams().getMode() == Mode.Throughput, ""));
         }
     }
 }

@@ -9,6 +9,9 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 /** The calling thread's kernel id, by way of lookup. */
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class IdBench {
+    /** What a per-thread cache in Java costs at best: the anchor of getNativeId. */
+    private static final ThreadLocal<Long> CACHED = ThreadLocal.withInitial(() -> 42L);
+
     @Benchmark
     public long getNativeId() {
         return NativeThread.getNativeId();
@@ -17,6 +20,11 @@ public class IdBench {
     @Benchmark
     public long getIdent() {
         return NativeThread.getIdent();
+    }
+
+    @Benchmark
+    public long threadLocal() {
+        return CACHED.get();
     }
 
     @Benchmark
