@@ -98,7 +98,7 @@ public final class BenchMain {
                 .jvmArgsAppend("-Dbench.anchors=" + System.getProperty("bench.anchors"));
         if (Runtime.version().feature() >= 22) options.jvmArgsAppend("--enable-native-access=ALL-UNNAMED");
         boolean contended = classes == CONTENDED;
-        if (contended) options.mode(Mode.Throughput);
+        options.mode(contended ? Mode.Throughput : Mode.AverageTime);
         int picked = 0;
         for (Class<?> c : classes) {
             for (Method m : c.getMethods()) {
