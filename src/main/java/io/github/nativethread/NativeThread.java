@@ -24,6 +24,8 @@ public final class NativeThread {
     private static final AtomicInteger RUNNING = new AtomicInteger();
     private static final AtomicLong NUMBER = new AtomicLong();
     private static final AtomicLong STACK_SIZE = new AtomicLong();
+    /** The kernel id of each platform thread that asked for it (it is fixed for the thread's life). */
+    private static final ThreadLocal<Long> NATIVE_ID = ThreadLocal.withInitial(Native::nativeId);
 
     private NativeThread() {}
 
@@ -157,12 +159,13 @@ public final class NativeThread {
     /**
      * The kernel's id of the calling thread (gettid, pthread_threadid_np, GetCurrentThreadId). In a
      * virtual thread it is the id of the carrier thread running it at that instant, which can change
-     * at any wait.
+     * at any wait. A platform thread's id never changes, so it is asked of the OS once per thread
+     * and then read from a thread-local; a virtual thread asks each time.
      *
      * @return the kernel's thread id
      */
     public static long getNativeId() {
-        return Native.nativeId();
+        return VirtualThreads.isVirtual(Thread.currentThread()) ? Native.nativeId() : NATIVE_ID.get();
     }
 
     /** {@return the ident of the main thread: the JVM's {@code main} thread (see {@link Signals})} */

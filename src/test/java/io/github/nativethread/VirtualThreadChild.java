@@ -2,7 +2,11 @@
 package io.github.nativethread;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,6 +35,7 @@ public final class VirtualThreadChild {
             case "count": detail = count(Integer.parseInt(args[1]), Integer.parseInt(args[2])); break;
             case "cross-release": detail = crossRelease(); break;
             case "interrupt": detail = interrupt(); break;
+            case "native-id": detail = nativeId(); break;
             default: throw new IllegalArgumentException(scenario);
         }
         System.out.printf("PASS %s %s (%.1f ms)%n", scenario, detail, (System.nanoTime() - t0) / 1e6);
@@ -163,6 +168,36 @@ public final class VirtualThreadChild {
         if (counter[0] != expected) throw new AssertionError("count " + counter[0] + ", expected " + expected);
         if (lock.locked() || lock.getQueueLength() != 0) throw new AssertionError("left " + lock);
         return "count " + counter[0] + " exact (" + timedOut.get() + " timed acquires gave up)";
+    }
+
+    /**
+     * getNativeId() in a virtual thread is its carrier's id at that instant (/proc/thread-self,
+     * read on the same carrier), however often it moves: no per-thread cache may answer for it.
+     * Two virtual threads sleep between readings, so that they change carriers (a wake-up from
+     * the timer may resume a thread on either carrier); each reads until it has seen both.
+     */
+    private static String nativeId() throws InterruptedException {
+        Set<Long> seen = ConcurrentHashMap.newKeySet();
+        List<String> wrong = Collections.synchronizedList(new ArrayList<>());
+        Thread[] threads = new Thread[2];
+        for (int i = 0; i < threads.length; i++) {
+            threads[i] = ThreadHelpers.startVirtual(() -> {
+                Set<Long> mine = new HashSet<>();
+                for (int round = 0; round < 2000 && mine.size() < 2 && wrong.isEmpty(); round++) {
+                    long id = NativeThread.getNativeId(), tid = ThreadHelpers.procTid();
+                    if (id != tid) wrong.add("getNativeId() " + id + " on carrier " + tid + " in round " + round);
+                    mine.add(tid);
+                    sleep(1);
+                }
+                seen.addAll(mine);
+            });
+        }
+        joinAll("native-id", threads);
+        if (!wrong.isEmpty()) {
+            System.out.println("FAIL native-id: " + wrong);
+            System.exit(1);
+        }
+        return "carriers seen: " + seen.size();
     }
 
     /** Ownerless: a platform thread releases what a virtual thread waits for, and the other way. */

@@ -19,7 +19,7 @@ class VirtualThreadTest {
     @ParameterizedTest(name = "{0} with {1} carrier(s)")
     @CsvSource({
         "lock, 1", "rlock, 1", "join, 1", "timed, 1", "cross-release, 1", "interrupt, 1",
-        "lock, 2", "rlock, 2", "join, 2",
+        "lock, 2", "rlock, 2", "join, 2", "native-id, 2",
     })
     void scenario(String scenario, int carriers) throws Exception {
         run(carriers, scenario);
