@@ -95,7 +95,8 @@ public final class NativeLock extends BaseLock {
     /** {@link #acquireNanos} without the checkpoint on entry. */
     boolean take(long nanos) {
         if (WORD.compareAndSet(word, 0, 0, LOCKED)) return true;
-        return nanos == 0 ? tryTake() : acquireSlow(nanos);
+        // free with waiters queued (PARKED): a barging thread takes it here, without a native call
+        return tryTake() || nanos != 0 && acquireSlow(nanos);
     }
 
     private boolean tryTake() {
