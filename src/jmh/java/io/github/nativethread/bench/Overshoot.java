@@ -19,13 +19,17 @@ import java.util.concurrent.locks.ReentrantLock;
  * How late a timed acquire that cannot succeed returns: System.nanoTime() around the call, minus
  * the timeout. NativeLock in the JVM's main thread (whose waits a waker can interrupt) and in
  * another thread, against Semaphore(0).tryAcquire and ReentrantLock.tryLock (held by another
- * thread). The kinds take turns sample by sample, so that the machine's noise hits them alike.
+ * thread). The kinds take turns sample by sample, so that the machine's noise hits them alike;
+ * compare the rows of one run, not runs.
  */
 final class Overshoot implements Measurement {
     private static final String[] KINDS = {"nativeLock", "nativeLockWorker", "semaphore", "reentrantLock"};
     private static final int NATIVE_MAIN = 0, NATIVE_WORKER = 1, SEMAPHORE = 2, REENTRANT = 3;
-    private static final int WARMUP_ROUNDS = 50;
-    /** Timeouts and rounds: 300 x 10 ms + 1000 x 1 ms for each kind, about 18 s in all. */
+    /** Short waits first, until the JIT has compiled every kind's path: interpreted, a timed
+     *  acquire returns tens of us later, and NativeLock's later than the others'. */
+    private static final int WARMUP_ROUNDS = 10_000;
+    private static final long WARMUP_TIMEOUT_NS = 20_000;
+    /** Timeouts and rounds: 300 x 10 ms + 1000 x 1 ms for each kind; about 25 s in all. */
     private static final long[] TIMEOUT_NS = {10_000_000, 1_000_000};
     private static final int[] ROUNDS = {300, 1000};
     private static final int BUCKETS = 30;
@@ -65,7 +69,7 @@ final class Overshoot implements Measurement {
             return t;
         });
         try {
-            sample(1_000_000, WARMUP_ROUNDS);
+            sample(WARMUP_TIMEOUT_NS, WARMUP_ROUNDS);
             for (int t = 0; t < TIMEOUT_NS.length; t++) add(report, TIMEOUT_NS[t], sample(TIMEOUT_NS[t], ROUNDS[t]));
         } finally {
             worker.shutdownNow();
