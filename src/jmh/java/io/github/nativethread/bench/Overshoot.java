@@ -32,7 +32,7 @@ final class Overshoot implements Measurement {
     /** Timeouts and rounds: 300 x 10 ms + 1000 x 1 ms for each kind; about 25 s in all. */
     private static final long[] TIMEOUT_NS = {10_000_000, 1_000_000};
     private static final int[] ROUNDS = {300, 1000};
-    private static final int BUCKETS = 30;
+    private static final int BUCKETS = 40;
 
     private final NativeLock nativeLock = new NativeLock();
     private final Semaphore semaphore = new Semaphore(0);
@@ -126,7 +126,7 @@ final class Overshoot implements Measurement {
         double hi = 0, lo = 0;
         for (double[] s : us) {
             Arrays.sort(s);
-            hi = Math.max(hi, s[s.length * 95 / 100]);
+            hi = Math.max(hi, s[s.length * 9 / 10]);
             lo = Math.min(lo, s[0]);
         }
         for (int k = 0; k < KINDS.length; k++) {
@@ -137,7 +137,7 @@ final class Overshoot implements Measurement {
                             k == NATIVE_WORKER ? "another thread" : "main thread",
                             s[s.length * 99 / 100], s[s.length - 1], early, s.length));
         }
-        // Buckets of a round width covering every kind's p95 (and any early return); the last
+        // Buckets of a round width covering every kind's p90 (and any early return); the last
         // bucket also counts everything above it.
         double width = niceWidth((hi - lo) / BUCKETS);
         double start = Math.floor(lo / width) * width;
