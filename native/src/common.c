@@ -154,6 +154,8 @@ static int park(nt_lock *lock, uint32_t expected, uint64_t since, uint64_t deadl
     }
 
     int timed_out = 0;
+    /* outside p->mutex: a release that wakes this thread need not wait for the system calls */
+    long slack = deadline != NT_NO_DEADLINE ? nt_timer_slack_tighten() : 0;
     nt_mutex_lock(&p->mutex);
     while (!p->woken && !p->interrupted && !interrupted) {
         if (deadline != NT_NO_DEADLINE && nt_monotonic_ns() >= deadline) {
@@ -164,6 +166,7 @@ static int park(nt_lock *lock, uint32_t expected, uint64_t since, uint64_t deadl
     }
     interrupted |= p->interrupted;
     nt_mutex_unlock(&p->mutex);
+    nt_timer_slack_restore(slack);
 
     if (waker) {
         nt_mutex_lock(&waker->mutex);

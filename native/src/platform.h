@@ -35,6 +35,10 @@ void nt_cond_signal(nt_cond *cond);
 /* Waits until signalled, until nt_monotonic_ns() may have reached deadline_ns (NT_NO_DEADLINE:
  * never), or spuriously; callers re-check their condition and the clock. */
 void nt_cond_wait_until(nt_cond *cond, nt_mutex *mutex, uint64_t deadline_ns);
+/* Around a timed wait: has the OS wake the calling thread at its deadline rather than up to a
+ * timer slack later, and returns what nt_timer_slack_restore() needs to undo that. */
+long nt_timer_slack_tighten(void);
+void nt_timer_slack_restore(long saved);
 /* The clock System.nanoTime() reads. */
 uint64_t nt_monotonic_ns(void);
 /* Gives the CPU to another thread while spinning. */

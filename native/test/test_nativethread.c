@@ -15,6 +15,7 @@
 #include <unistd.h>
 #endif
 #ifdef __linux__
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #endif
 
@@ -529,6 +530,26 @@ static void test_timed_wait_never_early(void)
     CHECK(nt_lock_locked(&l));
 }
 
+/* A timed wait runs with a 1 ns timer slack (posix/thread.c) and gives the thread its own back,
+ * whether it times out or a waker ends it. */
+static void test_timed_wait_keeps_timer_slack(void)
+{
+#ifdef __linux__
+    nt_lock l = NT_LOCK_LOCKED;
+    unsigned long own = 123457;
+    CHECK(prctl(PR_SET_TIMERSLACK, own, 0, 0, 0) == 0);
+    CHECK(nt_lock_acquire(&l, 1000000, NULL) == NT_TIMEOUT);
+    CHECK(prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0) == (int)own);
+    nt_waker *waker = nt_waker_new();
+    CHECK(waker != NULL);
+    nt_waker_wake(waker);
+    CHECK(nt_lock_acquire(&l, 1000000000, waker) == NT_INTERRUPTED);
+    CHECK(prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0) == (int)own);
+    nt_waker_free(waker);
+    prctl(PR_SET_TIMERSLACK, 0UL, 0, 0, 0);  /* 0: the default again */
+#endif
+}
+
 typedef struct counter {
     nt_lock lock;
     long value;
@@ -823,6 +844,7 @@ int main(void)
     RUN(test_detached_release);
     RUN(test_lock_basics);
     RUN(test_timed_wait_never_early);
+    RUN(test_timed_wait_keeps_timer_slack);
     RUN(test_contention);
     RUN(test_release_by_other_thread);
     RUN(test_waker);

@@ -43,6 +43,12 @@ uint64_t nt_monotonic_ns(void)
     return (uint64_t)seconds * 1000000000u + (uint64_t)(rest * 1000000000 / frequency);
 }
 
+/* Windows has no per-thread slack: a wait ends on a tick of the system timer (15.6 ms by default).
+ * timeBeginPeriod would shorten the tick for the whole process (the whole system before Windows 10
+ * 2004) and cost power, so it is left alone. */
+long nt_timer_slack_tighten(void) { return 0; }
+void nt_timer_slack_restore(long saved) { (void)saved; }
+
 void nt_cond_wait_until(nt_cond *cond, nt_mutex *mutex, uint64_t deadline_ns)
 {
     DWORD ms = INFINITE;
