@@ -171,7 +171,7 @@ final class Footprint implements Measurement {
             if (l.startsWith("Max processes")) nproc = l.substring("Max processes".length()).trim().split("\\s+")[0];
         }
         List<String> at = new ArrayList<>();
-        if (maps >= maxMaps - 100) at.add("vm.max_map_count");
+        if (maps >= maxMaps - 1000) at.add("vm.max_map_count");
         if (threads >= threadsMax - 100) at.add("kernel.threads-max");
         if (!nproc.equals("unlimited") && threads >= Long.parseLong(nproc) - 100) at.add("RLIMIT_NPROC (of this user)");
         return String.format(Locale.ROOT, "at %s: %d mappings (vm.max_map_count %d), %d threads (threads-max %d, "
