@@ -81,6 +81,10 @@ typedef struct nt_thread_options {
      * the next nt_thread_start(), whichever comes first (until then the one that ended last keeps
      * its stack mapped, but gives its unused pages back to the OS) */
     int detached;
+    /* nonzero: the thread guards its own stack before it can overflow it (HotSpot protects the
+     * bottom of every thread it attaches), so the library adds no guard page below the stack on
+     * POSIX: one mapping less per thread. Windows stacks keep the guard page they grow by. */
+    int own_guard;
 } nt_thread_options;
 
 typedef struct nt_thread {

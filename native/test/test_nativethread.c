@@ -94,7 +94,7 @@ static uint64_t now_ns(void)
 
 static nt_thread start_joinable(nt_run_fn run, void *arg, size_t stack)
 {
-    nt_thread_options o = {stack, NULL, 0};
+    nt_thread_options o = {.stack_size = stack};
     nt_thread t;
     int rc = nt_thread_start(&o, NULL, run, arg, &t);
     if (rc != NT_OK) {
@@ -234,12 +234,73 @@ static void test_thread_facts(void)
     CHECK(nt_thread_native_id() == nt_thread_native_id());
 }
 
+/* Linux, from /proc/self/maps: the size of the PROT_NONE mapping that ends where the mapping
+ * holding `address` begins (a guard below a stack); 0 if there is none, -1 if /proc does not say. */
+static long guard_below(uintptr_t address)
+{
+#ifdef __linux__
+    FILE *f = fopen("/proc/self/maps", "r");
+    if (!f) return -1;
+    unsigned long long lo[2] = {0, 0}, hi[2] = {0, 0};  /* the previous line and this one */
+    char perms[2][8] = {"", ""};
+    char line[512];
+    long guard = 0;
+    while (fgets(line, sizeof line, f)) {
+        if (!strchr(line, '\n')) {
+            for (int c; (c = getc(f)) != EOF && c != '\n';) {}
+        }
+        lo[0] = lo[1], hi[0] = hi[1];
+        memcpy(perms[0], perms[1], sizeof perms[0]);
+        if (sscanf(line, "%llx-%llx %7s", &lo[1], &hi[1], perms[1]) != 3) continue;
+        if (address >= lo[1] && address < hi[1]) {
+            if (hi[0] == lo[1] && strncmp(perms[0], "---", 3) == 0) guard = (long)(hi[0] - lo[0]);
+            break;
+        }
+    }
+    fclose(f);
+    return guard;
+#else
+    (void)address;
+    return -1;
+#endif
+}
+
+static void record_guard(void *arg)
+{
+    *(long *)arg = guard_below((uintptr_t)__builtin_frame_address(0));
+}
+
+/* own_guard = 0 puts a guard page below every stack (ours, or glibc's for the default size);
+ * own_guard = 1 leaves the bottom of the stack to the thread: no one-page PROT_NONE mapping
+ * below it (a bigger one there would be some other reservation, such as a malloc arena's).
+ * own_guard = 1 first: glibc keeps the guard of a cached default-size stack it hands out again,
+ * and no default-size stack has ended before this test. */
+static void test_stack_guard(void)
+{
+    nt_platform p;
+    nt_platform_get(&p);
+    size_t sizes[] = {0, 1024 * 1024};
+    for (int i = 0; i < 2; i++) {
+        for (int own = 1; own >= 0; own--) {
+            long guard = -2;
+            nt_thread_options o = {.stack_size = sizes[i], .own_guard = own};
+            nt_thread t;
+            CHECK(nt_thread_start(&o, NULL, record_guard, &guard, &t) == NT_OK);
+            CHECK(nt_thread_join(&t) == NT_OK);
+            if (guard == -1) return;  /* not Linux */
+            if (own ? guard == (long)p.page_size : guard <= 0)
+                fprintf(stderr, "stack %zu, own_guard %d: guard below %ld bytes\n", sizes[i], own, guard);
+            CHECK(own ? guard != (long)p.page_size : guard > 0);
+        }
+    }
+}
+
 static void test_thread_names(void)
 {
     nt_platform p;
     nt_platform_get(&p);
     facts f = {0};
-    nt_thread_options o = {0, "a-rather-long-thread-name-for-tests", 0};
+    nt_thread_options o = {.name = "a-rather-long-thread-name-for-tests"};
     nt_thread t;
     CHECK(nt_thread_start(&o, NULL, record_facts, &f, &t) == NT_OK);
     nt_thread_join(&t);
@@ -281,7 +342,7 @@ static void after_init(void *arg)
 static void test_thread_init(void)
 {
     int ran = 0;
-    nt_thread_options o = {0, NULL, 0};
+    nt_thread_options o = {0};
     nt_thread t;
     CHECK(nt_thread_start(&o, init_fails, must_not_run, &ran, &t) == NT_E_INIT);
     o.detached = 1;
@@ -298,7 +359,7 @@ static void test_thread_init(void)
 
 static void test_thread_errors(void)
 {
-    nt_thread_options o = {(size_t)1 << 40, NULL, 1};   /* 1 TiB */
+    nt_thread_options o = {.stack_size = (size_t)1 << 40, .detached = 1};   /* 1 TiB */
     nt_thread t;
     int ran = 0;
     int rc = nt_thread_start(&o, NULL, must_not_run, &ran, &t);
@@ -318,7 +379,7 @@ static void detached_body(void *arg)
 static void test_detached(void)
 {
     atomic_int done = 0;
-    nt_thread_options o = {0, "detached", 1};
+    nt_thread_options o = {.name = "detached", .detached = 1};
     nt_thread t;
     CHECK(nt_thread_start(&o, NULL, detached_body, &done, &t) == NT_OK);
     CHECK(t.handle == NULL);
@@ -450,7 +511,7 @@ static void test_detached_release(void)
     r.gate = NT_LOCK_LOCKED;
     long stacks_mapped;
     long maps0 = mapping_count(NULL, 0, &stacks_mapped), rss0 = rss_kb();
-    nt_thread_options o = {RELEASE_STACK, "release", 1};
+    nt_thread_options o = {.stack_size = RELEASE_STACK, .name = "release", .detached = 1};
     int started = 0;
     for (; started < RELEASE_THREADS; started++) {
         nt_thread t;
@@ -831,12 +892,13 @@ static void test_async_contention(void)
 
 int main(void)
 {
-    nt_thread_options o = {0, "watchdog", 1};
+    nt_thread_options o = {.name = "watchdog", .detached = 1};
     nt_thread dog;
     if (nt_thread_start(&o, NULL, watchdog, NULL, &dog) != NT_OK) return 2;
     RUN(test_platform);
     RUN(test_signal_use);
     RUN(test_thread_facts);
+    RUN(test_stack_guard);
     RUN(test_thread_names);
     RUN(test_thread_init);
     RUN(test_thread_errors);

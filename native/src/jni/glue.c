@@ -228,7 +228,8 @@ JNIEXPORT void FN(startThread)(JNIEnv *env, jclass cls, jobject runnable, jlong 
     s->java_name = j_name;
     s->daemon = daemon;
     s->java_ident = &java_ident;
-    nt_thread_options options = {(size_t)stack_size, c_name, 1};
+    /* own_guard: attach() has HotSpot protect the bottom of the stack before Java code runs */
+    nt_thread_options options = {.stack_size = (size_t)stack_size, .name = c_name, .detached = 1, .own_guard = 1};
     nt_thread thread;
     int rc = s->runnable ? nt_thread_start(&options, attach, run_java, s, &thread) : NT_E_INIT;
     free(c_name);

@@ -338,7 +338,7 @@ size_t nt_thread_stack_size(void)
  * it cannot fail at the OS limits. */
 typedef struct thread_rec {
     pthread_t thread;
-    void *stack;        /* our mmap'd stack (guard page included), or NULL: the library's own */
+    void *stack;        /* our mmap'd stack (guard page included, if any), or NULL: glibc's */
     size_t stack_len;
     int detached;
 } thread_rec;
@@ -374,7 +374,7 @@ static void release_rec(thread_rec *rec)
 static void release_dead_stack(const thread_rec *rec)
 {
     size_t page = page_size();
-    uintptr_t low = (uintptr_t)rec->stack + page;  /* above the guard page */
+    uintptr_t low = (uintptr_t)rec->stack;  /* a guard page there has no pages to give */
     uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
     if (sp < low || sp >= (uintptr_t)rec->stack + rec->stack_len) return;
     uintptr_t keep = 16 * page;
@@ -385,8 +385,8 @@ static void release_dead_stack(const thread_rec *rec)
 
 /* glibc reuses the stacks of ended threads for new ones of a smaller size (up to 4 times as
  * big), so a requested size is exact only on a stack we map ourselves: `size` bytes usable,
- * above one PROT_NONE guard page. */
-static int map_stack(thread_rec *rec, pthread_attr_t *attr, size_t size)
+ * above `guard` bytes of PROT_NONE (a page, or none). */
+static int map_stack(thread_rec *rec, pthread_attr_t *attr, size_t size, size_t guard)
 {
     size_t page = page_size();
     if (size > SIZE_MAX - 2 * page) return NT_E_TOO_BIG;
@@ -395,16 +395,16 @@ static int map_stack(thread_rec *rec, pthread_attr_t *attr, size_t size)
 #ifndef MAP_STACK
 #define MAP_STACK 0
 #endif
-    void *base = mmap(NULL, size + page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANON | MAP_STACK, -1, 0);
+    void *base = mmap(NULL, size + guard, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANON | MAP_STACK, -1, 0);
     if (base == MAP_FAILED) return errno;
-    if (mprotect(base, page, PROT_NONE) != 0) {
+    if (guard && mprotect(base, guard, PROT_NONE) != 0) {
         int rc = errno;
-        munmap(base, size + page);
+        munmap(base, size + guard);
         return rc;
     }
     rec->stack = base;
-    rec->stack_len = size + page;
-    return pthread_attr_setstack(attr, (char *)base + page, size);
+    rec->stack_len = size + guard;
+    return pthread_attr_setstack(attr, (char *)base + guard, size);
 }
 
 typedef struct start {
@@ -460,7 +460,12 @@ int nt_thread_start(const nt_thread_options *options, nt_init_fn init, nt_run_fn
         free(rec);
         return rc;
     }
-    if (options->stack_size) rc = map_stack(rec, &attr, options->stack_size);
+    /* Under HotSpot's guard zone a guard page of ours protects nothing more and is a mapping of
+     * its own: Linux 6.7+ cannot merge the two (a MAP_STACK mapping is VM_NOHUGEPAGE, HotSpot maps
+     * its zone anew without MAP_STACK). HotSpot gives its own threads no glibc guard either. */
+    size_t guard = options->own_guard ? 0 : page_size();
+    if (options->stack_size) rc = map_stack(rec, &attr, options->stack_size, guard);
+    else if (options->own_guard) rc = pthread_attr_setguardsize(&attr, 0);
 
     start s = {init, run, arg, options->name, rec, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0};
     pthread_t thread;

@@ -216,7 +216,8 @@ int nt_thread_start(const nt_thread_options *options, nt_init_fn init, nt_run_fn
     start s = {init, run, arg, options->name, CreateEventW(NULL, TRUE, FALSE, NULL), 0};
     if (!s.ready) return (int)GetLastError();
     unsigned id;
-    /* the reservation is the whole stack, exactly (rounded by the OS to its granularity) */
+    /* the reservation is the whole stack, exactly (rounded by the OS to its granularity); its guard
+     * page is how it grows, so it stays whatever options->own_guard says */
     HANDLE thread = (HANDLE)_beginthreadex(NULL, (unsigned)size, thread_main, &s,
                                            STACK_SIZE_PARAM_IS_A_RESERVATION, &id);
     if (!thread) {

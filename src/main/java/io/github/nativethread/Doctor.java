@@ -145,9 +145,10 @@ final class Doctor {
 
     /**
      * The kernel's view of a blocked thread's stack: its stack pointer (/proc/self/task/tid/syscall)
-     * lies in a read-write mapping; below it HotSpot's guard zones and the library's guard page are
-     * PROT_NONE mappings. The stack is exact when a mapping boundary lies {@code expected} bytes
-     * below the top (the rw part and the guard zones above it, a PROT_NONE guard below it). "ok ..." or "bad ..."; null if /proc does not tell.
+     * lies in a read-write mapping; below it, at the bottom of the stack, HotSpot's guard zones are
+     * PROT_NONE. The stack is exact when such a PROT_NONE mapping begins {@code expected} bytes
+     * below the top (the bottom of the stack: anything below is not the thread's). "ok ..." or
+     * "bad ..."; null if /proc does not tell.
      */
     private static String stackInMaps(long tid, long expected) throws Exception {
         Path syscall = Paths.get("/proc/self/task/" + tid + "/syscall");
@@ -181,11 +182,10 @@ final class Doctor {
             if (i < at && (m[1] != maps.get(i + 1)[0] || m[2] != 0)) break;  // contiguous PROT_NONE only
             boundaries.add(top - m[0]);
         }
-        long lowest = boundaries.get(boundaries.size() - 1);
-        boolean ok = boundaries.contains(expected) && lowest > expected;  // a boundary there, PROT_NONE below
+        boolean ok = boundaries.indexOf(expected) > 0;  // a PROT_NONE mapping begins there
         return (ok ? "ok " : "bad ") + "/proc/self/maps: rw for " + boundaries.get(0)
                 + " bytes below the stack top, then PROT_NONE down to " + boundaries.subList(1, boundaries.size())
-                + "; expected a boundary at " + expected + " with PROT_NONE below";
+                + "; expected a PROT_NONE mapping beginning at " + expected;
     }
 
     private void checkThreadIdAndNames() throws Exception {

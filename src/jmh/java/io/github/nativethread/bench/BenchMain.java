@@ -31,7 +31,8 @@ public final class BenchMain {
     /** Benchmarks run by each of these numbers of threads at once, in throughput mode. */
     private static final List<Class<?>> CONTENDED = List.of(ContendedBench.class);
     private static final int[] THREADS = {1, 2, 4, 8, 16};
-    private static final List<Measurement> MEASUREMENTS = List.of(new InterruptLatency(), new Overshoot());
+    private static final List<Measurement> MEASUREMENTS =
+            List.of(new InterruptLatency(), new Overshoot(), new Footprint(), new StartJoin());
 
     private BenchMain() {}
 
