@@ -2,7 +2,11 @@
 package io.github.nativethread.bench;
 
 import io.github.nativethread.NativeThread;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -13,7 +17,9 @@ import java.util.Locale;
  * after join returns (it still detaches from the JVM and exits), so a round overlaps the end of
  * the one before: alternating, each kind pays for the other's end. Both kinds use their default
  * stack size, as ThreadBench does. The median of {@value #REPS} repetitions; error: their spread
- * (max - min) / 2.
+ * (max - min) / 2. Last, each kind's whole round: start, join, then until the kernel has let the
+ * thread go (/proc/self/task has no more entries than before the start; Linux), which no overlap
+ * with the next round can hide.
  */
 final class StartJoin implements Measurement {
     static final int ROUNDS = 2000, REPS = 5;
@@ -48,6 +54,13 @@ final class StartJoin implements Measurement {
                 alone[kind][r] = t / 1e3 / ROUNDS;
             }
         }
+        double[][] gone = new double[2][REPS];
+        Path task = Paths.get("/proc/self/task");
+        if (Files.isDirectory(task)) {
+            for (int r = 0; r < REPS; r++) {
+                for (int kind = 0; kind < 2; kind++) gone[kind][r] = untilGone(task, kind == 0) / 1e3 / ROUNDS;
+            }
+        }
         String[] kinds = {"native", "java"};
         for (int kind = 0; kind < 2; kind++) {
             add(report, "StartJoin.alternating." + kinds[kind], alternating[kind], "us/op",
@@ -55,10 +68,34 @@ final class StartJoin implements Measurement {
             add(report, "StartJoin.alone." + kinds[kind], alone[kind], "us/op", ROUNDS + " rounds back to back");
             add(report, "StartJoin.cpu." + kinds[kind], cpu[kind], "us/op",
                     "process CPU time per round back to back, every thread of the JVM");
+            if (gone[kind][0] > 0) {
+                add(report, "StartJoin.untilGone." + kinds[kind], gone[kind], "us/op",
+                        "start, join, and until the kernel has no more tasks than before");
+            }
         }
         report.anchor("StartJoin.alternating.native", "StartJoin.alternating.java");
         report.anchor("StartJoin.alone.native", "StartJoin.alone.java");
         report.anchor("StartJoin.cpu.native", "StartJoin.cpu.java");
+        report.anchor("StartJoin.untilGone.native", "StartJoin.untilGone.java");
+    }
+
+    /** Nanoseconds for {@value #ROUNDS} rounds, each until the thread has left /proc/self/task. */
+    private static long untilGone(Path task, boolean nativeKind) throws Exception {
+        long total = 0;
+        for (int i = 0; i < ROUNDS; i++) {
+            int before = tasks(task);
+            long t0 = System.nanoTime();
+            if (nativeKind) nativeRound(); else javaRound();
+            // bounded: a JVM thread of its own (a compiler thread) may start meanwhile and stay
+            while (tasks(task) > before && System.nanoTime() - t0 < 10_000_000) Thread.onSpinWait();
+            total += System.nanoTime() - t0;
+        }
+        return total;
+    }
+
+    /** The number of tasks (threads) of this process: the directory's links, minus . and .. */
+    private static int tasks(Path task) throws IOException {
+        return (Integer) Files.getAttribute(task, "unix:nlink") - 2;
     }
 
     private static long nativeRound() {
