@@ -1,17 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.github.nativethread;
 
-import static io.github.nativethread.ThreadHelpers.LONG_TIMEOUT_NS;
 import static io.github.nativethread.ThreadHelpers.MIB;
+import static io.github.nativethread.ThreadHelpers.blockedStackPointer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,25 +82,6 @@ class StackMappingsTest {
             gate.countDown();
             if (handle != null) handle.join();
             if (thread != null) thread.join();
-        }
-    }
-
-    /** The user stack pointer of a thread of this process blocked in a system call ("nr args... sp
-     *  pc"); waits until it is blocked; null if this kernel does not show it. */
-    private static Long blockedStackPointer(long tid) {
-        Path path = Paths.get("/proc/self/task/" + tid + "/syscall");
-        long deadline = System.nanoTime() + LONG_TIMEOUT_NS;
-        while (true) {
-            String line;
-            try {
-                line = new String(Files.readAllBytes(path), StandardCharsets.US_ASCII).trim();
-            } catch (IOException e) {
-                return null;
-            }
-            String[] f = line.split(" ");
-            if (f.length >= 3 && !f[0].equals("running")) return Long.decode(f[f.length - 2]);
-            if (System.nanoTime() - deadline > 0) fail("thread " + tid + " never blocked: " + line);
-            Thread.onSpinWait();
         }
     }
 

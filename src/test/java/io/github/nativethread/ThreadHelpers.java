@@ -40,6 +40,28 @@ public final class ThreadHelpers {
 
     private ThreadHelpers() {}
 
+    /**
+     * The user stack pointer of thread {@code tid} of this process while it is blocked in a system
+     * call, from /proc/self/task/tid/syscall ("nr arg1 ... arg6 sp pc", or "-1 sp pc"); waits until
+     * the thread is blocked. Null if this kernel does not show it.
+     */
+    public static Long blockedStackPointer(long tid) {
+        Path path = Paths.get("/proc/self/task/" + tid + "/syscall");
+        long deadline = System.nanoTime() + LONG_TIMEOUT_NS;
+        while (true) {
+            String line;
+            try {
+                line = new String(Files.readAllBytes(path), StandardCharsets.US_ASCII).trim();
+            } catch (IOException e) {
+                return null;
+            }
+            String[] f = line.split(" ");
+            if (f.length >= 3 && !f[0].equals("running")) return Long.decode(f[f.length - 2]);
+            if (System.nanoTime() - deadline > 0) fail("thread " + tid + " never blocked: " + line);
+            Thread.onSpinWait();
+        }
+    }
+
     /** Runs {@code body} in a thread started by {@code builder}, joins it and returns its result;
      *  an exception or assertion failure in the thread is rethrown here. */
     static <T> T callIn(NativeThread.Builder builder, Callable<T> body) {

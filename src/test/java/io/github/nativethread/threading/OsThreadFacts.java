@@ -1,17 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.github.nativethread.threading;
 
-import static io.github.nativethread.ThreadHelpers.LONG_TIMEOUT_NS;
 import static io.github.nativethread.ThreadHelpers.LONG_TIMEOUT_S;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -40,28 +37,6 @@ final class OsThreadFacts {
         int n = Math.min(all.length, 15);
         while (n > 0 && n < all.length && (all[n] & 0xC0) == 0x80) n--;  // don't cut a character
         return Arrays.copyOf(all, n);
-    }
-
-    /**
-     * The user stack pointer of thread {@code tid} of this process while it is blocked in a system
-     * call, from /proc/self/task/tid/syscall ("nr arg1 ... arg6 sp pc", or "-1 sp pc"); waits until
-     * the thread is blocked. Null if this kernel does not show it.
-     */
-    static Long blockedStackPointer(long tid) {
-        Path path = Paths.get("/proc/self/task/" + tid + "/syscall");
-        long deadline = System.nanoTime() + LONG_TIMEOUT_NS;
-        while (true) {
-            String line;
-            try {
-                line = new String(Files.readAllBytes(path), StandardCharsets.US_ASCII).trim();
-            } catch (IOException e) {
-                return null;
-            }
-            String[] f = line.split(" ");
-            if (f.length >= 3 && !f[0].equals("running")) return Long.decode(f[f.length - 2]);
-            if (System.nanoTime() - deadline > 0) fail("thread " + tid + " never blocked: " + line);
-            Thread.onSpinWait();
-        }
     }
 
     /** One line of /proc/self/maps. */

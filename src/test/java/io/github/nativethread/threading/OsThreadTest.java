@@ -500,7 +500,7 @@ class OsThreadTest {
         Long sp;
         List<OsThreadFacts.Mapping> maps;
         try {
-            sp = OsThreadFacts.blockedStackPointer(t.nativeId());
+            sp = ThreadHelpers.blockedStackPointer(t.nativeId());
             maps = OsThreadFacts.procMaps();
         } finally {
             gate.release();
