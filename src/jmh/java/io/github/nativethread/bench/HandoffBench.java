@@ -8,9 +8,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * Ping-pong between the benchmark thread and an echo thread: one round trip is two handoffs, each
@@ -19,38 +17,6 @@ import org.openjdk.jmh.annotations.TearDown;
  */
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class HandoffBench {
-    /** A daemon echo thread, started per trial and stopped by {@link #stop()}. */
-    abstract static class Echo {
-        volatile boolean stop;
-        Thread thread;
-
-        abstract void echo() throws InterruptedException;
-
-        /** Lets the echo thread see {@code stop}. */
-        abstract void wake();
-
-        @Setup
-        public void start() {
-            thread = new Thread(() -> {
-                try {
-                    while (!stop) echo();
-                } catch (InterruptedException e) {
-                    throw new AssertionError(e);
-                }
-            }, "echo");
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        @TearDown
-        public void stop() throws InterruptedException {
-            stop = true;
-            wake();
-            thread.join(TimeUnit.SECONDS.toMillis(10));
-            if (thread.isAlive()) throw new AssertionError("the echo thread did not stop");
-        }
-    }
-
     /** Both start locked: a release hands the turn over, an acquire waits for it. */
     @State(Scope.Thread)
     public static class Locks extends Echo {
@@ -62,9 +28,11 @@ public class HandoffBench {
         }
 
         @Override
-        void echo() {
-            ping.acquire();
-            pong.release();
+        void echoLoop() {
+            while (!stop) {
+                ping.acquire();
+                pong.release();
+            }
         }
 
         @Override
@@ -78,9 +46,11 @@ public class HandoffBench {
         final Semaphore ping = new Semaphore(0), pong = new Semaphore(0);
 
         @Override
-        void echo() throws InterruptedException {
-            ping.acquire();
-            pong.release();
+        void echoLoop() throws InterruptedException {
+            while (!stop) {
+                ping.acquire();
+                pong.release();
+            }
         }
 
         @Override
@@ -96,11 +66,13 @@ public class HandoffBench {
         volatile Thread benchmark;
 
         @Override
-        void echo() {
-            while (turn != 1 && !stop) LockSupport.park(this);
-            if (stop) return;
-            turn = 0;
-            LockSupport.unpark(benchmark);
+        void echoLoop() {
+            for (;;) {
+                while (turn != 1 && !stop) LockSupport.park(this);
+                if (stop) return;
+                turn = 0;
+                LockSupport.unpark(benchmark);
+            }
         }
 
         @Override

@@ -11,9 +11,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * The threading layer beside its java.util.concurrent counterpart: a round trip through an echo
@@ -22,36 +20,6 @@ import org.openjdk.jmh.annotations.TearDown;
  */
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class ThreadingBench {
-    /** A daemon thread that answers the benchmark thread until {@link #stop}. */
-    abstract static class Echo {
-        volatile boolean stop;
-        private Thread thread;
-
-        abstract void echoLoop() throws InterruptedException;
-
-        abstract void wake();
-
-        @Setup
-        public void start() {
-            thread = new Thread(() -> {
-                try {
-                    echoLoop();
-                } catch (InterruptedException e) {
-                    throw new AssertionError(e);
-                }
-            }, "echo");
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        @TearDown
-        public void stop() throws InterruptedException {
-            stop = true;
-            wake();
-            thread.join(TimeUnit.SECONDS.toMillis(10));
-        }
-    }
-
     /** Two Events: set the other's, await and clear one's own. */
     @State(Scope.Thread)
     public static class Events extends Echo {
