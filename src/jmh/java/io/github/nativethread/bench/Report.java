@@ -79,7 +79,6 @@ final class Report {
         {"ContendedBench.semaphore", "ContendedBench.reentrantLock"},
         {"HandoffBench.nativeLocks", "HandoffBench.semaphores", "HandoffBench.parkUnpark"},
         {"IdBench.getNativeId", "IdBench.threadLocal", "IdBench.jniNoop", "IdBench.jniGettid", "IdBench.jnaGettid"},
-        {"IdBench.getNativeIdVirtual", "IdBench.jniGettid"},
         {"IdBench.jniGettid", "IdBench.jnaGettid"},
         {"ThreadBench.nativeThread", "ThreadBench.javaThread"},
         {"ThreadingBench.eventRoundTrip", "ThreadingBench.latchRoundTrip"},
