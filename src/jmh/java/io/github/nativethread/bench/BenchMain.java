@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Mode;
@@ -63,12 +64,18 @@ public final class BenchMain {
         for (Path png : pngs) System.out.println("wrote " + png);
     }
 
-    /** Throughput over thread count, one line per contended benchmark that ran. */
+    /** Whether {@code m} is a benchmark that BenchMain runs in class {@code c}. */
+    private static boolean isBenchmark(Class<?> c, Method m) {
+        return m.isAnnotationPresent(Benchmark.class)
+                && (c != ContendedBench.class || ContendedBench.PAIRS.contains(m.getName()));
+    }
+
+        /** Throughput over thread count, one line per contended benchmark that ran. */
     private static void contendedChart(Report report) {
         List<Report.Series> lines = new ArrayList<>();
         for (Class<?> c : CONTENDED) {
             for (Method m : c.getMethods()) {
-                if (!m.isAnnotationPresent(Benchmark.class)) continue;
+                if (!isBenchmark(c, m)) continue;
                 List<double[]> points = new ArrayList<>();
                 for (int threads : THREADS) {
                     Report.Row row = report.row(c.getSimpleName() + "." + m.getName() + "@" + threads);
@@ -100,11 +107,12 @@ public final class BenchMain {
         if (Runtime.version().feature() >= 22) options.jvmArgsAppend("--enable-native-access=ALL-UNNAMED");
         boolean contended = classes == CONTENDED;
         options.mode(contended ? Mode.Throughput : Mode.AverageTime);
+        if (contended) options.timeUnit(TimeUnit.MICROSECONDS);
         int picked = 0;
         for (Class<?> c : classes) {
             for (Method m : c.getMethods()) {
                 String name = c.getSimpleName() + "." + m.getName();
-                if (m.isAnnotationPresent(Benchmark.class) && filter.matcher(name).find()) {
+                if (isBenchmark(c, m) && filter.matcher(name).find()) {
                     options.include("^" + Pattern.quote(c.getName() + "." + m.getName()) + "$");
                     picked++;
                 }
