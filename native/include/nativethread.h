@@ -126,12 +126,15 @@ void nt_waker_wake(nt_waker *waker);
 
 /* ---- locks: a 32-bit word, parked on in a global parking lot only when contended ---------- */
 
-/* The lock word. Bit 0: locked. Bit 1: some thread may be parked on it. Zero is unlocked.
+/* The lock word. Bit 0: locked. Bit 1: some thread may be parked on it. Bit 2: a waiter has been
+ * woken and has not yet run, so a release wakes no other. Zero is unlocked.
  * Callers may take an unlocked lock themselves with a compare-and-swap 0 -> NT_LOCK_LOCKED and
- * release it with a compare-and-swap NT_LOCK_LOCKED -> 0; any other case goes through these calls. */
+ * release it with a compare-and-swap NT_LOCK_LOCKED -> 0, or by clearing NT_LOCK_LOCKED while
+ * NT_LOCK_WAKING is set; any other case goes through these calls. */
 typedef uint32_t nt_lock;
 #define NT_LOCK_LOCKED 1u
 #define NT_LOCK_PARKED 2u
+#define NT_LOCK_WAKING 4u
 
 /* Returns NT_OK when the lock was taken, NT_TIMEOUT when it was not taken within timeout_ns
  * (NT_FOREVER: no limit; 0: do not wait), NT_INTERRUPTED when `waker` (may be NULL) was woken.

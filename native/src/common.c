@@ -114,14 +114,16 @@ static void unlink_wait(bucket *b, nt_lock_wait *w)
 }
 
 /* Ends w's stay in the queue: still queued means nobody chose it, so it leaves (0); otherwise a
- * release dequeued it and set chosen_ under the bucket mutex, visible now. */
-static int leave(const nt_lock *lock, nt_lock_wait *w)
+ * release dequeued it and set chosen_ under the bucket mutex, visible now. A waiter woken to race
+ * for the lock has now run: from here on a release may wake another. */
+static int leave(nt_lock *lock, nt_lock_wait *w)
 {
     bucket *b = bucket_of(lock);
     nt_mutex_lock(&b->mutex);
     int chosen = 0;
     if (w->queued_) unlink_wait(b, w);
     else chosen = w->chosen_;
+    if (chosen == UNPARKED) atomic_fetch_and(WORD(lock), ~NT_LOCK_WAKING);
     nt_mutex_unlock(&b->mutex);
     return chosen;
 }
@@ -273,14 +275,24 @@ int nt_lock_release(nt_lock *lock)
     uint32_t v = atomic_load(WORD(lock));
     for (;;) {
         if (!(v & NT_LOCK_LOCKED)) return NT_E_UNLOCKED;
-        if (v & NT_LOCK_PARKED) break;
-        if (atomic_compare_exchange_weak(WORD(lock), &v, 0)) return NT_OK;
+        /* While a woken waiter has yet to run, waking another would only add a thread that races
+         * for the lock, at a system call per release (AQS likewise unparks a queued thread once
+         * until it has run): the woken one takes the lock or queues again, and a later release
+         * wakes the next. */
+        if ((v & NT_LOCK_PARKED) && !(v & NT_LOCK_WAKING)) break;
+        if (atomic_compare_exchange_weak(WORD(lock), &v, v & ~NT_LOCK_LOCKED)) return NT_OK;
     }
     bucket *b = bucket_of(lock);
     nt_mutex_lock(&b->mutex);
-    if (!(atomic_load(WORD(lock)) & NT_LOCK_LOCKED)) {  /* a concurrent release won */
+    v = atomic_load(WORD(lock));
+    if (!(v & NT_LOCK_LOCKED)) {  /* a concurrent release won */
         nt_mutex_unlock(&b->mutex);
         return NT_E_UNLOCKED;
+    }
+    if (v & NT_LOCK_WAKING) {  /* a concurrent release (of an ownerless lock) woke one meanwhile */
+        atomic_fetch_and(WORD(lock), ~NT_LOCK_LOCKED);
+        nt_mutex_unlock(&b->mutex);
+        return NT_OK;
     }
     nt_lock_wait *chosen = NULL;
     int more = 0;
@@ -291,7 +303,8 @@ int nt_lock_release(nt_lock *lock)
     /* Barging is fast but can starve a waiter: one that has waited long enough gets the lock
      * handed over, still locked, instead of a chance to race for it. */
     int handoff = chosen && nt_monotonic_ns() - chosen->since_ >= HANDOFF_NS;
-    atomic_store(WORD(lock), (handoff ? NT_LOCK_LOCKED : 0) | (more ? NT_LOCK_PARKED : 0));
+    atomic_store(WORD(lock), (handoff ? NT_LOCK_LOCKED : 0) | (more ? NT_LOCK_PARKED : 0)
+                                 | (chosen && !handoff ? NT_LOCK_WAKING : 0));
     if (chosen) {
         unlink_wait(b, chosen);
         chosen->chosen_ = handoff ? HANDED_OFF : UNPARKED;

@@ -833,6 +833,44 @@ static void test_async_wait(void)
     CHECK(!nt_lock_locked(&l));
 }
 
+/* One wake in flight: while a waiter a release woke has not yet run, later releases wake no
+ * other (each would cost a system call and add a thread racing for the lock); once it has run,
+ * the next release wakes the next one. */
+static void test_one_wake_in_flight(void)
+{
+    for (int attempt = 0;; attempt++) {
+        nt_lock l = NT_LOCK_LOCKED;
+        async_wait a = {.wait.wake = async_wake}, b = {.wait.wake = async_wake};
+        CHECK(nt_lock_wait_begin(&l, &a.wait) == NT_QUEUED);
+        CHECK(nt_lock_wait_begin(&l, &b.wait) == NT_QUEUED);
+        CHECK(nt_lock_release(&l) == NT_OK);  /* wakes a */
+        CHECK(atomic_load(&a.woken) && !atomic_load(&b.woken));
+        if (nt_lock_acquire(&l, 0, NULL) != NT_OK) {
+            /* a was handed the lock (this thread was descheduled past the 1 ms threshold): no
+             * race to test; clean up and try again */
+            CHECK(attempt < 20);
+            CHECK(nt_lock_wait_end(&l, &a.wait) == NT_OK && nt_lock_release(&l) == NT_OK);
+            await_woken(&b);
+            CHECK(nt_lock_wait_end(&l, &b.wait) == NT_OK && nt_lock_release(&l) == NT_OK);
+            continue;
+        }
+        for (int i = 0; i < 3; i++) {  /* a has not run: releasing wakes nobody, barging works */
+            CHECK(nt_lock_release(&l) == NT_OK);
+            CHECK(!atomic_load(&b.woken));
+            CHECK(nt_lock_acquire(&l, 0, NULL) == NT_OK);
+        }
+        CHECK(nt_lock_release(&l) == NT_OK && !atomic_load(&b.woken));
+        CHECK(nt_lock_queued(&l) == 1);
+        CHECK(nt_lock_wait_end(&l, &a.wait) == NT_OK);  /* a runs: the lock is free, a takes it */
+        CHECK(nt_lock_release(&l) == NT_OK);            /* so this release wakes b */
+        CHECK(atomic_load(&b.woken));
+        CHECK(nt_lock_wait_end(&l, &b.wait) == NT_OK);
+        CHECK(nt_lock_release(&l) == NT_OK);
+        CHECK(l == 0);
+        return;
+    }
+}
+
 /* Blocking and non-blocking waits share one queue, oldest first; one that waited long is handed
  * the lock, whichever kind it is. */
 static void test_async_and_blocking_queue_in_order(void)
@@ -914,6 +952,7 @@ int main(void)
     RUN(test_no_starvation);
     RUN(test_handoff);
     RUN(test_async_wait);
+    RUN(test_one_wake_in_flight);
     RUN(test_async_and_blocking_queue_in_order);
     RUN(test_async_contention);
     if (failures) {

@@ -43,7 +43,7 @@ public final class NativeLock extends BaseLock {
     }
 
     private static final VarHandle WORD = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
-    private static final int LOCKED = 1, PARKED = 2;  // NT_LOCK_LOCKED, NT_LOCK_PARKED
+    private static final int LOCKED = 1, PARKED = 2, WAKING = 4;  // NT_LOCK_LOCKED, _PARKED, _WAKING
     /** Yields before a virtual thread queues (nt_lock_acquire's spin, CPython's MAX_SPIN_COUNT). */
     private static final int SPIN_LIMIT = 40;
 
@@ -60,7 +60,7 @@ public final class NativeLock extends BaseLock {
     /** Releases the lock; any thread may. @throws ThreadError "release unlocked lock" */
     @Override
     public void release() {
-        if (!WORD.compareAndSet(word, 0, LOCKED, 0)) {
+        if (!WORD.compareAndSet(word, 0, LOCKED, 0) && !releaseWaking()) {
             long chosen = Native.lockRelease(address);  // waiters to wake, or not locked at all
             Reference.reachabilityFence(word);
             if (chosen != 0) VirtualWait.wake(chosen);
@@ -83,6 +83,19 @@ public final class NativeLock extends BaseLock {
         int n = Native.lockQueued(address);
         Reference.reachabilityFence(word);
         return n;
+    }
+
+    /**
+     * Releases a lock whose queued waiters need no wake-up now, because one woken earlier has yet
+     * to run (WAKING; nt_lock_release does the same); false: the native release must choose a
+     * waiter, or say the lock was not locked.
+     */
+    private boolean releaseWaking() {
+        int v;
+        while (((v = (int) WORD.getVolatile(word, 0)) & (LOCKED | WAKING)) == (LOCKED | WAKING)) {
+            if (WORD.compareAndSet(word, 0, v, v & ~LOCKED)) return true;
+        }
+        return false;
     }
 
     /** In the main thread, a checkpoint for signal handlers; its waits can be interrupted. */
