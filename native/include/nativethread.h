@@ -124,15 +124,23 @@ nt_waker *nt_waker_new(void);  /* NULL when out of memory */
 void nt_waker_free(nt_waker *waker);
 void nt_waker_wake(nt_waker *waker);
 
-/* ---- locks: a 32-bit word, parked on in a global parking lot only when contended ---------- */
+/* ---- locks: two 32-bit words, parked on in a global parking lot only when contended ------- */
 
-/* The lock word. Bit 0: locked. Bit 1: some thread may be parked on it. Bit 2: a waiter has been
- * woken and has not yet run, so a release wakes no other. Zero is unlocked.
- * Callers may take an unlocked lock themselves with a compare-and-swap 0 -> NT_LOCK_LOCKED and
- * release it with a compare-and-swap NT_LOCK_LOCKED -> 0, or by clearing NT_LOCK_LOCKED while
- * NT_LOCK_WAKING is set; any other case goes through these calls. */
-typedef uint32_t nt_lock;
-#define NT_LOCK_LOCKED 1u
+/* `locked` is 1 while the lock is held, else 0: on its own word, so that taking a free lock is one
+ * compare-and-swap whether or not waiters are queued. `flags`: NT_LOCK_PARKED, some thread may be
+ * parked on the lock; NT_LOCK_WAKING, a waiter a release woke has not yet run, so releases wake
+ * no other until it has (as AQS unparks a queued thread once until it has run).
+ * Callers may take a free lock themselves with a compare-and-swap of `locked` 0 -> 1, and release
+ * it themselves with an exchange of `locked` to 0 (the old value 0: it was not locked) followed by
+ * a load of `flags`: if PARKED is set and WAKING is not, they call nt_lock_wake(). Both words are
+ * accessed atomically (sequentially consistent) by everyone. Any other case goes through these
+ * calls. */
+typedef struct nt_lock {
+    uint32_t locked;
+    uint32_t flags;
+} nt_lock;
+#define NT_LOCK_INIT {0, 0}
+#define NT_LOCK_INIT_LOCKED {1, 0}
 #define NT_LOCK_PARKED 2u
 #define NT_LOCK_WAKING 4u
 
@@ -143,6 +151,9 @@ int nt_lock_acquire(nt_lock *lock, int64_t timeout_ns, nt_waker *waker);
 /* Returns NT_OK or NT_E_UNLOCKED. Any thread may release. When the release chooses a waiter
  * queued by nt_lock_wait_begin(), that wait's wake function runs before this returns. */
 int nt_lock_release(nt_lock *lock);
+/* For a caller that released the lock itself (see nt_lock) and found a waiter to wake: wakes one,
+ * or hands it the lock if it has waited long and the lock is still free. Returns NT_OK. */
+int nt_lock_wake(nt_lock *lock);
 int nt_lock_locked(const nt_lock *lock);
 /* How many waiters are queued on the lock now (blocked in nt_lock_acquire() past its short spin,
  * or between nt_lock_wait_begin() and nt_lock_wait_end()). For tests and diagnostics. */

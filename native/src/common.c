@@ -42,7 +42,8 @@ static nt_mutex buckets_init_mutex = NT_MUTEX_INIT;
 
 static NT_THREAD_LOCAL parker self;
 
-#define WORD(l) ((_Atomic uint32_t *)(l))
+#define LOCKED(l) ((_Atomic uint32_t *)&(l)->locked)
+#define FLAGS(l) ((_Atomic uint32_t *)&(l)->flags)
 
 static bucket *bucket_of(const nt_lock *lock)
 {
@@ -80,13 +81,15 @@ static parker *current_parker(void)
 
 enum { UNPARKED = 1, HANDED_OFF = 2 };  /* nt_lock_wait.chosen_ */
 
-/* Appends w to lock's queue, unless the lock word no longer holds `expected` (a release came
- * first: the caller must look again). Returns whether it queued. */
-static int enqueue(nt_lock *lock, nt_lock_wait *w, uint32_t expected)
+/* Appends w to lock's queue, unless the lock is free or PARKED is clear (a release came first:
+ * the caller must look again). Returns whether it queued. The caller set PARKED before: a release
+ * exchanges `locked` before it loads `flags`, so either it sees PARKED and wakes a queued waiter,
+ * or this sees the lock free. */
+static int enqueue(nt_lock *lock, nt_lock_wait *w)
 {
     bucket *b = bucket_of(lock);
     nt_mutex_lock(&b->mutex);
-    int queued = atomic_load(WORD(lock)) == expected;
+    int queued = atomic_load(LOCKED(lock)) && (atomic_load(FLAGS(lock)) & NT_LOCK_PARKED);
     if (queued) {
         w->lock_ = lock;
         w->next_ = NULL;
@@ -123,17 +126,17 @@ static int leave(nt_lock *lock, nt_lock_wait *w)
     int chosen = 0;
     if (w->queued_) unlink_wait(b, w);
     else chosen = w->chosen_;
-    if (chosen == UNPARKED) atomic_fetch_and(WORD(lock), ~NT_LOCK_WAKING);
+    if (chosen == UNPARKED) atomic_fetch_and(FLAGS(lock), ~NT_LOCK_WAKING);
     nt_mutex_unlock(&b->mutex);
     return chosen;
 }
 
 enum { PARK_RETRY = 0, PARK_UNPARKED = 1, PARK_INTERRUPTED = 2, PARK_TIMEOUT = 4, PARK_HANDED_OFF = 8 };
 
-/* Sleeps until a release unparks this thread, the deadline passes or `waker` fires, unless the
- * lock word no longer holds `expected`. `since`: when this acquire first parked. Returns a set of
- * PARK_* bits; with PARK_HANDED_OFF the lock is this thread's. */
-static int park(nt_lock *lock, uint32_t expected, uint64_t since, uint64_t deadline, nt_waker *waker)
+/* Sleeps until a release unparks this thread, the deadline passes or `waker` fires, unless
+ * enqueue() refuses. `since`: when this acquire first parked. Returns a set of PARK_* bits; with
+ * PARK_HANDED_OFF the lock is this thread's. */
+static int park(nt_lock *lock, uint64_t since, uint64_t deadline, nt_waker *waker)
 {
     parker *p = current_parker();
     nt_mutex_lock(&p->mutex);
@@ -141,7 +144,7 @@ static int park(nt_lock *lock, uint32_t expected, uint64_t since, uint64_t deadl
     p->interrupted = 0;
     nt_mutex_unlock(&p->mutex);
     p->node.since_ = since;
-    if (!enqueue(lock, &p->node, expected)) return PARK_RETRY;
+    if (!enqueue(lock, &p->node)) return PARK_RETRY;
 
     int interrupted = 0;
     if (waker) {
@@ -189,11 +192,8 @@ static int park(nt_lock *lock, uint32_t expected, uint64_t since, uint64_t deadl
 
 static int try_take(nt_lock *lock)
 {
-    uint32_t v = atomic_load(WORD(lock));
-    while (!(v & NT_LOCK_LOCKED)) {
-        if (atomic_compare_exchange_weak(WORD(lock), &v, v | NT_LOCK_LOCKED)) return 1;
-    }
-    return 0;
+    uint32_t free_ = 0;
+    return atomic_compare_exchange_strong(LOCKED(lock), &free_, 1);
 }
 
 static uint64_t deadline_after(int64_t timeout_ns)
@@ -203,28 +203,20 @@ static uint64_t deadline_after(int64_t timeout_ns)
     return (uint64_t)timeout_ns >= NT_NO_DEADLINE - now ? NT_NO_DEADLINE - 1 : now + (uint64_t)timeout_ns;
 }
 
-/* A waiter's step before it queues: takes the lock if it is free (returns 1), else makes sure the
- * PARKED bit is set, so that a release looks for queued waiters, and returns 0 with the word to
- * queue against in *word. While nobody is queued it first yields, up to *spins times. */
-static int take_or_mark(nt_lock *lock, uint32_t *word, int *spins)
+/* A waiter's step before it queues: takes the lock if it is free (returns 1), else makes sure
+ * PARKED is set, so that a release looks for queued waiters, and returns 0. While nobody is
+ * queued it first yields, up to *spins times. */
+static int take_or_mark(nt_lock *lock, int *spins)
 {
     for (;;) {
-        uint32_t v = atomic_load(WORD(lock));
-        if (!(v & NT_LOCK_LOCKED)) {
-            if (atomic_compare_exchange_weak(WORD(lock), &v, v | NT_LOCK_LOCKED)) return 1;
-            continue;
+        if (try_take(lock)) return 1;
+        if (atomic_load(FLAGS(lock)) & NT_LOCK_PARKED) return 0;
+        if (*spins > 0) {
+            (*spins)--;
+            nt_yield();
+        } else {
+            atomic_fetch_or(FLAGS(lock), NT_LOCK_PARKED);  /* then look at the lock once more */
         }
-        if (!(v & NT_LOCK_PARKED)) {
-            if (*spins > 0) {
-                (*spins)--;
-                nt_yield();
-                continue;
-            }
-            if (!atomic_compare_exchange_weak(WORD(lock), &v, v | NT_LOCK_PARKED)) continue;
-            v |= NT_LOCK_PARKED;
-        }
-        *word = v;
-        return 0;
     }
 }
 
@@ -236,10 +228,9 @@ int nt_lock_acquire(nt_lock *lock, int64_t timeout_ns, nt_waker *waker)
     uint64_t since = 0;
     int spins = SPIN_LIMIT;
     for (;;) {
-        uint32_t v;
-        if (take_or_mark(lock, &v, &spins)) return NT_OK;
+        if (take_or_mark(lock, &spins)) return NT_OK;
         if (!since) since = nt_monotonic_ns();
-        int r = park(lock, v, since, deadline, waker);
+        int r = park(lock, since, deadline, waker);
         if (r & PARK_HANDED_OFF) return NT_OK;
         if (r & (PARK_INTERRUPTED | PARK_TIMEOUT)) {
             /* A release that chose this thread expects it to take the lock: do so if it is
@@ -255,10 +246,9 @@ int nt_lock_wait_begin(nt_lock *lock, nt_lock_wait *wait)
 {
     int spins = 0;  /* the caller spins its own way */
     for (;;) {
-        uint32_t v;
-        if (take_or_mark(lock, &v, &spins)) return NT_OK;
+        if (take_or_mark(lock, &spins)) return NT_OK;
         if (!wait->since_) wait->since_ = nt_monotonic_ns();
-        if (enqueue(lock, wait, v)) return NT_QUEUED;
+        if (enqueue(lock, wait)) return NT_QUEUED;
     }
 }
 
@@ -270,41 +260,40 @@ int nt_lock_wait_end(nt_lock *lock, nt_lock_wait *wait)
     return chosen == HANDED_OFF || (chosen == UNPARKED && try_take(lock)) ? NT_OK : NT_TIMEOUT;
 }
 
-int nt_lock_release(nt_lock *lock)
+/* Whether a release must wake a waiter: some may be queued and none woken is yet to run. */
+static int must_wake(uint32_t flags)
 {
-    uint32_t v = atomic_load(WORD(lock));
-    for (;;) {
-        if (!(v & NT_LOCK_LOCKED)) return NT_E_UNLOCKED;
-        /* While a woken waiter has yet to run, waking another would only add a thread that races
-         * for the lock, at a system call per release (AQS likewise unparks a queued thread once
-         * until it has run): the woken one takes the lock or queues again, and a later release
-         * wakes the next. */
-        if ((v & NT_LOCK_PARKED) && !(v & NT_LOCK_WAKING)) break;
-        if (atomic_compare_exchange_weak(WORD(lock), &v, v & ~NT_LOCK_LOCKED)) return NT_OK;
-    }
+    return (flags & (NT_LOCK_PARKED | NT_LOCK_WAKING)) == NT_LOCK_PARKED;
+}
+
+/* Chooses the oldest waiter queued on the lock and wakes it. `held`: the caller holds the lock,
+ * and it is released here, or handed to the waiter; else the caller has released it already. */
+static int wake_one(nt_lock *lock, int held)
+{
     bucket *b = bucket_of(lock);
     nt_mutex_lock(&b->mutex);
-    v = atomic_load(WORD(lock));
-    if (!(v & NT_LOCK_LOCKED)) {  /* a concurrent release won */
+    if (held && !atomic_load(LOCKED(lock))) {  /* a concurrent release won */
         nt_mutex_unlock(&b->mutex);
         return NT_E_UNLOCKED;
     }
-    if (v & NT_LOCK_WAKING) {  /* a concurrent release (of an ownerless lock) woke one meanwhile */
-        atomic_fetch_and(WORD(lock), ~NT_LOCK_LOCKED);
-        nt_mutex_unlock(&b->mutex);
-        return NT_OK;
-    }
     nt_lock_wait *chosen = NULL;
     int more = 0;
-    for (nt_lock_wait *w = b->head; w; w = w->next_) {
-        if (w->lock_ != lock) continue;
-        if (!chosen) chosen = w; else { more = 1; break; }
+    int choose = must_wake(atomic_load(FLAGS(lock)));  /* else another release woke one meanwhile */
+    if (choose) {
+        for (nt_lock_wait *w = b->head; w; w = w->next_) {
+            if (w->lock_ != lock) continue;
+            if (!chosen) chosen = w; else { more = 1; break; }
+        }
     }
     /* Barging is fast but can starve a waiter: one that has waited long enough gets the lock
-     * handed over, still locked, instead of a chance to race for it. */
-    int handoff = chosen && nt_monotonic_ns() - chosen->since_ >= HANDOFF_NS;
-    atomic_store(WORD(lock), (handoff ? NT_LOCK_LOCKED : 0) | (more ? NT_LOCK_PARKED : 0)
-                                 | (chosen && !handoff ? NT_LOCK_WAKING : 0));
+     * handed over, still locked (or taken again for it), instead of a chance to race for it. */
+    int handoff = chosen && nt_monotonic_ns() - chosen->since_ >= HANDOFF_NS && (held || try_take(lock));
+    if (choose) {
+        /* flags first: from the moment the lock is free, a release must see WAKING. A waiter's
+         * PARKED set meanwhile may be lost here; its enqueue() then refuses, and it looks again. */
+        atomic_store(FLAGS(lock), (more ? NT_LOCK_PARKED : 0) | (chosen && !handoff ? NT_LOCK_WAKING : 0));
+    }
+    if (held && !handoff) atomic_store(LOCKED(lock), 0);
     if (chosen) {
         unlink_wait(b, chosen);
         chosen->chosen_ = handoff ? HANDED_OFF : UNPARKED;
@@ -314,9 +303,23 @@ int nt_lock_release(nt_lock *lock)
     return NT_OK;
 }
 
+int nt_lock_release(nt_lock *lock)
+{
+    if (must_wake(atomic_load(FLAGS(lock)))) return wake_one(lock, 1);
+    if (!atomic_exchange(LOCKED(lock), 0)) return NT_E_UNLOCKED;
+    /* a waiter that set PARKED before the exchange is seen here; one after it sees the lock free */
+    if (must_wake(atomic_load(FLAGS(lock)))) wake_one(lock, 0);
+    return NT_OK;
+}
+
+int nt_lock_wake(nt_lock *lock)
+{
+    return wake_one(lock, 0);
+}
+
 int nt_lock_locked(const nt_lock *lock)
 {
-    return (atomic_load(WORD(lock)) & NT_LOCK_LOCKED) != 0;
+    return atomic_load(LOCKED((nt_lock *)lock)) != 0;
 }
 
 int nt_lock_queued(const nt_lock *lock)

@@ -385,7 +385,7 @@ static void test_detached(void)
     CHECK(t.handle == NULL);
     uint64_t until = now_ns() + 5000000000u;
     while (!atomic_load(&done) && now_ns() < until) {
-        nt_lock l = 0;
+        nt_lock l = NT_LOCK_INIT;
         nt_lock_acquire(&l, 0, NULL);
     }
     CHECK(atomic_load(&done));
@@ -496,7 +496,7 @@ static long rss_kb(void)
 
 static void pause_ms(int ms)
 {
-    nt_lock l = NT_LOCK_LOCKED;
+    nt_lock l = NT_LOCK_INIT_LOCKED;
     nt_lock_acquire(&l, (int64_t)ms * 1000000, NULL);
 }
 
@@ -508,7 +508,7 @@ static void test_detached_release(void)
     const int totals = 1;
 #endif
     static release_test r;  /* 32 addresses: not on this stack */
-    r.gate = NT_LOCK_LOCKED;
+    r.gate = (nt_lock)NT_LOCK_INIT_LOCKED;
     long stacks_mapped;
     long maps0 = mapping_count(NULL, 0, &stacks_mapped), rss0 = rss_kb();
     nt_thread_options o = {.stack_size = RELEASE_STACK, .name = "release", .detached = 1};
@@ -565,21 +565,27 @@ static void test_detached_release(void)
 
 /* ---- locks ---- */
 
+/* Unlocked, nobody queued or woken: both words zero. */
+static int lock_idle(const nt_lock *l)
+{
+    return l->locked == 0 && l->flags == 0;
+}
+
 static void test_lock_basics(void)
 {
-    nt_lock l = 0;
+    nt_lock l = NT_LOCK_INIT;
     CHECK(!nt_lock_locked(&l));
     CHECK(nt_lock_acquire(&l, 0, NULL) == NT_OK);
     CHECK(nt_lock_locked(&l));
     CHECK(nt_lock_acquire(&l, 0, NULL) == NT_TIMEOUT);
     CHECK(nt_lock_release(&l) == NT_OK);
     CHECK(nt_lock_release(&l) == NT_E_UNLOCKED);
-    CHECK(l == 0);
+    CHECK(lock_idle(&l));
 }
 
 static void test_timed_wait_never_early(void)
 {
-    nt_lock l = NT_LOCK_LOCKED;
+    nt_lock l = NT_LOCK_INIT_LOCKED;
     int64_t timeouts[] = {1, 1000000, 20000000, 100000000};
     for (int i = 0; i < 4; i++) {
         uint64_t t0 = now_ns();
@@ -596,7 +602,7 @@ static void test_timed_wait_never_early(void)
 static void test_timed_wait_keeps_timer_slack(void)
 {
 #ifdef __linux__
-    nt_lock l = NT_LOCK_LOCKED;
+    nt_lock l = NT_LOCK_INIT_LOCKED;
     unsigned long own = 123457;
     CHECK(prctl(PR_SET_TIMERSLACK, own, 0, 0, 0) == 0);
     CHECK(nt_lock_acquire(&l, 1000000, NULL) == NT_TIMEOUT);
@@ -629,12 +635,12 @@ static void increment(void *arg)
 
 static void test_contention(void)
 {
-    counter c = {0, 0, 200000};
+    counter c = {.rounds = 200000};
     nt_thread t[4];
     for (int i = 0; i < 4; i++) t[i] = start_joinable(increment, &c, 0);
     for (int i = 0; i < 4; i++) nt_thread_join(&t[i]);
     CHECK(c.value == 4L * c.rounds);
-    CHECK(c.lock == 0);
+    CHECK(lock_idle(&c.lock));
 }
 
 typedef struct waiter {
@@ -669,7 +675,7 @@ static void await_queued(nt_lock *l, int n)
 
 static void test_release_by_other_thread(void)
 {
-    nt_lock l = 0;
+    nt_lock l = NT_LOCK_INIT;
     nt_lock_acquire(&l, NT_FOREVER, NULL);
     waiter w = {&l, NULL, BOUNDED, 99, 0};
     nt_thread t = start_joinable(wait_for_lock, &w, 0);
@@ -685,7 +691,7 @@ static void test_waker(void)
 {
     nt_waker *waker = nt_waker_new();
     CHECK(waker != NULL);
-    nt_lock l = NT_LOCK_LOCKED;
+    nt_lock l = NT_LOCK_INIT_LOCKED;
 
     /* a wake that finds no wait ends the next one at once, once */
     nt_waker_wake(waker);
@@ -728,12 +734,12 @@ static void timed_churn(void *arg)
 
 static void test_timeouts_under_contention(void)
 {
-    counter c = {0, 0, 20000};
+    counter c = {.rounds = 20000};
     nt_thread t[4];
     for (int i = 0; i < 4; i++) t[i] = start_joinable(timed_churn, &c, 0);
     for (int i = 0; i < 4; i++) nt_thread_join(&t[i]);
     CHECK(c.value >= 4);
-    CHECK(c.lock == 0 || c.lock == NT_LOCK_PARKED);
+    CHECK(c.lock.locked == 0 && (c.lock.flags & ~NT_LOCK_PARKED) == 0);  /* PARKED may stay */
     CHECK(nt_lock_acquire(&c.lock, 0, NULL) == NT_OK);
 }
 
@@ -756,7 +762,7 @@ static void hog_loop(void *arg)
 
 static void test_no_starvation(void)
 {
-    hog h = {0, 0, 0};
+    hog h = {.lock = NT_LOCK_INIT};
     nt_thread t = start_joinable(hog_loop, &h, 0);
     for (long r = 0; r < 1000;) {  /* let it run */
         nt_lock_acquire(&h.lock, NT_FOREVER, NULL);
@@ -775,12 +781,12 @@ static void test_no_starvation(void)
  * take it back at once (with barging alone it could, every time). */
 static void test_handoff(void)
 {
-    nt_lock l = 0;
+    nt_lock l = NT_LOCK_INIT;
     nt_lock_acquire(&l, NT_FOREVER, NULL);
     waiter w = {&l, NULL, BOUNDED, 99, 0};
     nt_thread t = start_joinable(wait_for_lock, &w, 0);
     await_queued(&l, 1);
-    nt_lock pause = NT_LOCK_LOCKED;
+    nt_lock pause = NT_LOCK_INIT_LOCKED;
     nt_lock_acquire(&pause, 5000000, NULL);  /* 5 ms: well past the handoff threshold */
     CHECK(nt_lock_release(&l) == NT_OK);
     CHECK(nt_lock_acquire(&l, 0, NULL) == NT_TIMEOUT);
@@ -810,7 +816,7 @@ static void await_woken(async_wait *a)
 
 static void test_async_wait(void)
 {
-    nt_lock l = 0;
+    nt_lock l = NT_LOCK_INIT;
     async_wait a = {.wait.wake = async_wake};
     CHECK(nt_lock_wait_begin(&l, &a.wait) == NT_OK);  /* free: taken at once, nothing queued */
     CHECK(nt_lock_locked(&l) && nt_lock_queued(&l) == 0);
@@ -839,7 +845,7 @@ static void test_async_wait(void)
 static void test_one_wake_in_flight(void)
 {
     for (int attempt = 0;; attempt++) {
-        nt_lock l = NT_LOCK_LOCKED;
+        nt_lock l = NT_LOCK_INIT_LOCKED;
         async_wait a = {.wait.wake = async_wake}, b = {.wait.wake = async_wake};
         CHECK(nt_lock_wait_begin(&l, &a.wait) == NT_QUEUED);
         CHECK(nt_lock_wait_begin(&l, &b.wait) == NT_QUEUED);
@@ -866,16 +872,32 @@ static void test_one_wake_in_flight(void)
         CHECK(atomic_load(&b.woken));
         CHECK(nt_lock_wait_end(&l, &b.wait) == NT_OK);
         CHECK(nt_lock_release(&l) == NT_OK);
-        CHECK(l == 0);
+        CHECK(lock_idle(&l));
         return;
     }
+}
+
+/* A caller that releases the lock itself (exchanging `locked`, then loading `flags`) and finds a
+ * waiter to wake has nt_lock_wake() wake it. */
+static void test_release_by_caller(void)
+{
+    nt_lock l = NT_LOCK_INIT_LOCKED;
+    async_wait a = {.wait.wake = async_wake};
+    CHECK(nt_lock_wait_begin(&l, &a.wait) == NT_QUEUED);
+    CHECK(atomic_exchange((_Atomic uint32_t *)&l.locked, 0) == 1);
+    CHECK((atomic_load((_Atomic uint32_t *)&l.flags) & (NT_LOCK_PARKED | NT_LOCK_WAKING)) == NT_LOCK_PARKED);
+    CHECK(nt_lock_wake(&l) == NT_OK);
+    CHECK(atomic_load(&a.woken));
+    CHECK(nt_lock_wait_end(&l, &a.wait) == NT_OK);
+    CHECK(nt_lock_release(&l) == NT_OK);
+    CHECK(lock_idle(&l));
 }
 
 /* Blocking and non-blocking waits share one queue, oldest first; one that waited long is handed
  * the lock, whichever kind it is. */
 static void test_async_and_blocking_queue_in_order(void)
 {
-    nt_lock l = NT_LOCK_LOCKED;
+    nt_lock l = NT_LOCK_INIT_LOCKED;
     waiter w = {&l, NULL, BOUNDED, 99, 0};
     nt_thread t = start_joinable(wait_for_lock, &w, 0);
     await_queued(&l, 1);
@@ -895,7 +917,7 @@ static void test_async_and_blocking_queue_in_order(void)
     CHECK(nt_lock_acquire(&l, 0, NULL) == NT_TIMEOUT);  /* held for it: no barging */
     CHECK(nt_lock_wait_end(&l, &a.wait) == NT_OK);
     CHECK(nt_lock_release(&l) == NT_OK);
-    CHECK(l == 0);
+    CHECK(lock_idle(&l));
 }
 
 /* Async waiters released by other threads, many at once: every wake reaches its wait. */
@@ -920,12 +942,12 @@ static void async_increment(void *arg)
 
 static void test_async_contention(void)
 {
-    counter c = {0, 0, 20000};
+    counter c = {.rounds = 20000};
     nt_thread t[4];
     for (int i = 0; i < 4; i++) t[i] = start_joinable(i % 2 ? async_increment : increment, &c, 0);
     for (int i = 0; i < 4; i++) nt_thread_join(&t[i]);
     CHECK(c.value == 4L * c.rounds);
-    CHECK(c.lock == 0 && nt_lock_queued(&c.lock) == 0);
+    CHECK(lock_idle(&c.lock) && nt_lock_queued(&c.lock) == 0);
 }
 
 int main(void)
@@ -953,6 +975,7 @@ int main(void)
     RUN(test_handoff);
     RUN(test_async_wait);
     RUN(test_one_wake_in_flight);
+    RUN(test_release_by_caller);
     RUN(test_async_and_blocking_queue_in_order);
     RUN(test_async_contention);
     if (failures) {

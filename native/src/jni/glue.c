@@ -303,7 +303,8 @@ JNIEXPORT jint FN(lockAcquire)(JNIEnv *env, jclass cls, jlong lock, jlong timeou
     return nt_lock_acquire((nt_lock *)(intptr_t)lock, timeout_ns, (nt_waker *)(intptr_t)waker);
 }
 
-/* The key of the Java wait the current thread's release chose, for lockRelease to return. */
+/* The key of the Java wait the current thread's release chose, for lockRelease and lockWake to
+ * return. */
 static NT_THREAD_LOCAL jlong chosen_key;
 
 JNIEXPORT jlong FN(lockRelease)(JNIEnv *env, jclass cls, jlong lock)
@@ -312,6 +313,15 @@ JNIEXPORT jlong FN(lockRelease)(JNIEnv *env, jclass cls, jlong lock)
     chosen_key = 0;
     int rc = nt_lock_release((nt_lock *)(intptr_t)lock);
     if (rc) throw_error(env, NULL, rc);
+    return chosen_key;
+}
+
+/* nt_lock_wake, after Java released the lock itself: the key of the Java wait it chose, or 0. */
+JNIEXPORT jlong FN(lockWake)(JNIEnv *env, jclass cls, jlong lock)
+{
+    (void)env, (void)cls;
+    chosen_key = 0;
+    nt_lock_wake((nt_lock *)(intptr_t)lock);
     return chosen_key;
 }
 

@@ -18,12 +18,14 @@ import java.util.concurrent.locks.LockSupport;
  * CPython's {@code _thread.lock}: a lock without an owner. Any thread may release it, and the
  * thread that holds it waits like any other if it acquires it again.
  *
- * <p>The lock is one 32-bit word of native memory. Taking a free lock and releasing one that
- * nobody waits for is a single compare-and-swap in Java, as cheap as {@link
- * java.util.concurrent.locks.ReentrantLock}; only a thread that must wait calls into the C layer,
- * which parks it (after CPython's {@code PyMutex}). Timed waits measure the monotonic clock of
- * {@link System#nanoTime()} and never return early. The word lives in a direct buffer, so its memory
- * is freed when the lock becomes unreachable, locked or not.
+ * <p>The lock is two 32-bit words of native memory (C's {@code nt_lock}): whether it is locked,
+ * and whether threads wait for it. Taking a free lock is a single compare-and-swap in Java, even
+ * with waiters queued, and releasing it a single exchange, as cheap as {@link
+ * java.util.concurrent.locks.ReentrantLock}; only a thread that must wait, or a release that must
+ * wake one, calls into the C layer, which parks and wakes threads (after CPython's {@code PyMutex}).
+ * Timed waits measure the monotonic clock of {@link System#nanoTime()} and never return early. The
+ * words live in a direct buffer, so their memory is freed when the lock becomes unreachable,
+ * locked or not.
  *
  * <p>Virtual threads (JDK 21+) wait without blocking their carrier: a virtual thread that must wait
  * queues in the same queue as the platform threads (same order, same handoff) and parks like a
@@ -43,7 +45,9 @@ public final class NativeLock extends BaseLock {
     }
 
     private static final VarHandle WORD = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
-    private static final int LOCKED = 1, PARKED = 2, WAKING = 4;  // NT_LOCK_LOCKED, _PARKED, _WAKING
+    /** Byte offsets of nt_lock's words: {@code locked} (0 or 1) and {@code flags}. */
+    private static final int LOCKED_AT = 0, FLAGS_AT = 4;
+    private static final int PARKED = 2, WAKING = 4;  // NT_LOCK_PARKED, NT_LOCK_WAKING: flags
     /** Yields before a virtual thread queues (nt_lock_acquire's spin, CPython's MAX_SPIN_COUNT). */
     private static final int SPIN_LIMIT = 40;
 
@@ -51,8 +55,8 @@ public final class NativeLock extends BaseLock {
     private static final Map<Long, VirtualWait> VIRTUAL_WAITS = new ConcurrentHashMap<>();
     private static final AtomicLong VIRTUAL_KEYS = new AtomicLong();
 
-    private final ByteBuffer word = ByteBuffer.allocateDirect(8).alignedSlice(4);
-    private final long address = Native.address(word);
+    private final ByteBuffer state = ByteBuffer.allocateDirect(12).alignedSlice(4);
+    private final long address = Native.address(state);
 
     /** A new unlocked lock. */
     public NativeLock() {}
@@ -60,17 +64,31 @@ public final class NativeLock extends BaseLock {
     /** Releases the lock; any thread may. @throws ThreadError "release unlocked lock" */
     @Override
     public void release() {
-        if (!WORD.compareAndSet(word, 0, LOCKED, 0) && !releaseWaking()) {
-            long chosen = Native.lockRelease(address);  // waiters to wake, or not locked at all
-            Reference.reachabilityFence(word);
-            if (chosen != 0) VirtualWait.wake(chosen);
+        if (mustWake()) {
+            wake(Native.lockRelease(address));  // wakes a waiter, or hands it the lock; or throws
+        } else {
+            if ((int) WORD.getAndSet(state, LOCKED_AT, 0) == 0) throw new ThreadError("release unlocked lock");
+            // A waiter that set PARKED before the exchange is seen now; one after it finds the lock
+            // free (nt_lock_release does the same).
+            if (mustWake()) wake(Native.lockWake(address));
         }
+        Reference.reachabilityFence(state);
         if (Signals.tripped) Signals.checkSignals();
+    }
+
+    /** Whether waiters may be queued and none that a release woke is yet to run (WAKING). */
+    private boolean mustWake() {
+        return ((int) WORD.getVolatile(state, FLAGS_AT) & (PARKED | WAKING)) == PARKED;
+    }
+
+    /** Unparks the virtual thread whose wait a release chose, if it chose one. */
+    private static void wake(long chosen) {
+        if (chosen != 0) VirtualWait.wake(chosen);
     }
 
     @Override
     public boolean locked() {
-        return ((int) WORD.getVolatile(word, 0) & LOCKED) != 0;
+        return (int) WORD.getVolatile(state, LOCKED_AT) != 0;
     }
 
     /**
@@ -81,21 +99,8 @@ public final class NativeLock extends BaseLock {
      */
     public int getQueueLength() {
         int n = Native.lockQueued(address);
-        Reference.reachabilityFence(word);
+        Reference.reachabilityFence(state);
         return n;
-    }
-
-    /**
-     * Releases a lock whose queued waiters need no wake-up now, because one woken earlier has yet
-     * to run (WAKING; nt_lock_release does the same); false: the native release must choose a
-     * waiter, or say the lock was not locked.
-     */
-    private boolean releaseWaking() {
-        int v;
-        while (((v = (int) WORD.getVolatile(word, 0)) & (LOCKED | WAKING)) == (LOCKED | WAKING)) {
-            if (WORD.compareAndSet(word, 0, v, v & ~LOCKED)) return true;
-        }
-        return false;
     }
 
     /** In the main thread, a checkpoint for signal handlers; its waits can be interrupted. */
@@ -107,17 +112,12 @@ public final class NativeLock extends BaseLock {
 
     /** {@link #acquireNanos} without the checkpoint on entry. */
     boolean take(long nanos) {
-        if (WORD.compareAndSet(word, 0, 0, LOCKED)) return true;
-        // free with waiters queued (PARKED): a barging thread takes it here, without a native call
         return tryTake() || nanos != 0 && acquireSlow(nanos);
     }
 
+    /** Takes the lock if it is free, waiters queued or not. */
     private boolean tryTake() {
-        int v;
-        while (((v = (int) WORD.getVolatile(word, 0)) & LOCKED) == 0) {
-            if (WORD.compareAndSet(word, 0, v, v | LOCKED)) return true;
-        }
-        return false;
+        return WORD.compareAndSet(state, LOCKED_AT, 0, 1);
     }
 
     private boolean acquireSlow(long nanos) {
@@ -132,7 +132,7 @@ public final class NativeLock extends BaseLock {
                 if (left <= 0) return tryTake();
             }
             int result = Native.lockAcquire(address, left, waker);
-            Reference.reachabilityFence(word);
+            Reference.reachabilityFence(state);
             if (result == Native.OK) return true;
             // TIMEOUT: the loop confirms the deadline by System.nanoTime(); INTERRUPTED: handlers run
         }
@@ -145,14 +145,12 @@ public final class NativeLock extends BaseLock {
      */
     private boolean acquireVirtual(long nanos, long start) {
         for (int spins = 0; spins < SPIN_LIMIT; spins++) {
-            int v = (int) WORD.getVolatile(word, 0);
-            if ((v & LOCKED) == 0) {
-                if (WORD.compareAndSet(word, 0, v, v | LOCKED)) return true;
-            } else if ((v & PARKED) != 0 || (nanos > 0 && System.nanoTime() - start >= nanos)) {
+            if (tryTake()) return true;
+            if (((int) WORD.getVolatile(state, FLAGS_AT) & PARKED) != 0
+                    || (nanos > 0 && System.nanoTime() - start >= nanos)) {
                 break;
-            } else {
-                Thread.yield();
             }
+            Thread.yield();
         }
         VirtualWait w = new VirtualWait(this);
         try {
@@ -169,7 +167,7 @@ public final class NativeLock extends BaseLock {
             }
         } finally {
             w.close();
-            Reference.reachabilityFence(word);
+            Reference.reachabilityFence(state);
         }
     }
 

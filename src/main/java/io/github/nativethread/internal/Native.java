@@ -98,6 +98,9 @@ public final class Native {
      */
     public static native long lockRelease(long lock);
 
+    /** nt_lock_wake, once Java has released the lock itself; returns what {@link #lockRelease} does. */
+    public static native long lockWake(long lock);
+
     /** nt_lock_queued: waits queued on the lock now. */
     public static native int lockQueued(long lock);
 
