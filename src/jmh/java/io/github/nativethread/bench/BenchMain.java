@@ -43,7 +43,7 @@ public final class BenchMain {
         Report report = new Report();
 
         jmh(report, SINGLE, filter, 1, 3, 5);
-        for (int threads : THREADS) jmh(report, CONTENDED, filter, threads, 2, 3);
+        for (int threads : THREADS) jmh(report, CONTENDED, filter, threads, 2, 5);
         contendedChart(report);
         for (Measurement m : MEASUREMENTS) {
             if (filter.matcher(m.name()).find()) m.run(report);
