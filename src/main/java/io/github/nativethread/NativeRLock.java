@@ -2,14 +2,14 @@
 package io.github.nativethread;
 
 /**
- * CPython's {@code _thread.RLock}: a re-entrant lock with an owner, built on a {@link NativeLock}.
+ * CPython's {@code _thread.RLock}: a re-entrant lock with an owner, on the same lock as a
+ * {@link NativeLock}.
  * The owner may acquire it again; each acquire needs a release by the owner. Waits behave as in
  * {@link NativeLock} (monotonic, never early; in the main thread interruptible by
  * {@link NativeThread#interruptMain()}). {@link #newCondition()} is not supported.
  */
-public final class NativeRLock extends BaseLock {
-    private final NativeLock lock = new NativeLock();
-    // Written only by the thread holding `lock`; a thread that reads them sees either its own
+public final class NativeRLock extends WordLock {
+    // Written only by the thread holding the lock; a thread that reads them sees either its own
     // writes or another thread's, never a stale value naming itself (as in ReentrantLock).
     private Thread owner;
     private int count;
@@ -27,7 +27,7 @@ public final class NativeRLock extends BaseLock {
             count++;
             return true;
         }
-        if (!lock.take(nanos)) return false;
+        if (!take(nanos)) return false;
         owner = me;
         count = 1;
         return true;
@@ -40,20 +40,9 @@ public final class NativeRLock extends BaseLock {
         if (owner != Thread.currentThread()) throw new ThreadError("cannot release un-acquired lock");
         if (--count == 0) {
             owner = null;
-            lock.release();  // a checkpoint
-        } else if (Signals.tripped) {
-            Signals.checkSignals();
+            releaseWord();
         }
-    }
-
-    @Override
-    public boolean locked() {
-        return lock.locked();
-    }
-
-    /** {@return how many threads are waiting for the lock now; see {@link NativeLock#getQueueLength()}} */
-    public int getQueueLength() {
-        return lock.getQueueLength();
+        if (Signals.tripped) Signals.checkSignals();
     }
 
     /** {@return whether the calling thread holds it} ({@code _is_owned}) */
