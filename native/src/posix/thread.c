@@ -298,16 +298,21 @@ uint64_t nt_thread_ident(void)
     return (uint64_t)(uintptr_t)pthread_self();
 }
 
+static uint64_t os_native_id(void)
+{
+    uint64_t id;
+#ifdef __APPLE__
+    pthread_threadid_np(NULL, &id);
+#else
+    id = (uint64_t)syscall(SYS_gettid);
+#endif
+    return id;
+}
+
 uint64_t nt_thread_native_id(void)
 {
     static NT_THREAD_LOCAL uint64_t cached;
-    if (!cached) {
-#ifdef __APPLE__
-        pthread_threadid_np(NULL, &cached);
-#else
-        cached = (uint64_t)syscall(SYS_gettid);
-#endif
-    }
+    if (!cached) cached = os_native_id();
     return cached;
 }
 
@@ -429,7 +434,9 @@ static void *thread_main(void *p)
     pthread_mutex_lock(&s->mutex);
     rec->thread = pthread_self();  /* not pthread_create's output: this thread may end first */
     s->ident = nt_thread_ident();
-    s->native_id = nt_thread_native_id();
+    /* not the cached one: in a dlopen'ed library the first touch of a thread-local mallocs the
+     * thread's block of them all (160 bytes), which a thread that never parks here has no use for */
+    s->native_id = os_native_id();
     s->state = failed ? 2 : 1;
     pthread_cond_signal(&s->cond);
     pthread_mutex_unlock(&s->mutex);
