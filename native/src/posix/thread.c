@@ -301,16 +301,21 @@ uint64_t nt_thread_ident(void)
     return (uint64_t)(uintptr_t)pthread_self();
 }
 
+static uint64_t os_native_id(void)
+{
+    uint64_t id;
+#ifdef __APPLE__
+    pthread_threadid_np(NULL, &id);
+#else
+    id = (uint64_t)syscall(SYS_gettid);
+#endif
+    return id;
+}
+
 uint64_t nt_thread_native_id(void)
 {
     static NT_THREAD_LOCAL uint64_t cached;
-    if (!cached) {
-#ifdef __APPLE__
-        pthread_threadid_np(NULL, &cached);
-#else
-        cached = (uint64_t)syscall(SYS_gettid);
-#endif
-    }
+    if (!cached) cached = os_native_id();
     return cached;
 }
 
@@ -371,16 +376,14 @@ static void release_rec(thread_rec *rec)
 #define DEAD_PAGES MADV_DONTNEED  /* Linux: gone at once, zero-filled if touched again */
 #endif
 
-/* In an ending thread on a stack we mapped: gives the pages below the current frame back to the
- * OS, as glibc does for the stacks it maps, keeping a margin for what runs until the thread is
- * gone. The mapping stays; the thread that joins this one unmaps it. */
-static void release_dead_stack(const thread_rec *rec)
+/* On a stack we mapped: gives the whole pages more than `keep` bytes below the current frame
+ * back to the OS (dead stack: zero-filled if touched again). The mapping stays. */
+static void release_stack_below(const thread_rec *rec, size_t keep)
 {
     size_t page = page_size();
     uintptr_t low = (uintptr_t)rec->stack;  /* a guard page there has no pages to give */
     uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
     if (sp < low || sp >= (uintptr_t)rec->stack + rec->stack_len) return;
-    uintptr_t keep = 16 * page;
     if (sp - low <= keep) return;
     uintptr_t high = (sp - keep) & ~(uintptr_t)(page - 1);
     if (high > low) madvise((void *)low, high - low, DEAD_PAGES);
@@ -448,22 +451,33 @@ typedef struct start {
 static void *thread_main(void *p)
 {
     start *s = p;  /* lives on the starter's stack until state != 0 is seen */
+    nt_init_fn init = s->init;
     nt_run_fn run = s->run;
     void *arg = s->arg;
     thread_rec *rec = s->rec;
     if (s->name) nt_thread_set_name(s->name);
-    int failed = s->init && s->init(arg) != 0;
+    int failed = init && init(arg) != 0;
     pthread_mutex_lock(&s->mutex);
     rec->thread = pthread_self();  /* not pthread_create's output: this thread may end first */
     s->ident = nt_thread_ident();
-    s->native_id = nt_thread_native_id();
+    /* not the cached one: in a dlopen'ed library the first touch of a thread-local mallocs the
+     * thread's block of them all (160 bytes), which a thread that never parks here has no use for */
+    s->native_id = os_native_id();
     s->state = failed ? 2 : 1;
     pthread_cond_signal(&s->cond);
     pthread_mutex_unlock(&s->mutex);
     if (failed) return NULL;  /* the starter joins it */
+    /* init may reach deeper than the thread will again: JDK 17's AttachCurrentThread runs
+     * Thread.<init> here, whose AccessController.getContext() walks the stack in a 5 KiB native
+     * frame (JVM_GetStackAccessControlContext), down to 11.8 KiB below the top, a third page; a
+     * parked thread needs 7 KiB, as does a java.lang.Thread, whose constructor runs in its parent.
+     * The margin covers the madvise call itself (and a sanitizer's interceptor of it). */
+    if (rec->stack && init) release_stack_below(rec, 2048);
     run(arg);
     if (rec->detached) {
-        if (rec->stack) release_dead_stack(rec);
+        /* as glibc does for the stacks it maps, keeping a margin for what runs until the thread
+         * is gone; the thread that joins this one unmaps the stack */
+        if (rec->stack) release_stack_below(rec, 16 * page_size());
         /* From here on another thread may join this one and unmap the stack; it waits until
          * this thread is gone, so returning through the stack is safe. */
         thread_rec *previous = swap_last_ended(rec);
