@@ -31,10 +31,17 @@ abstract class WordLock extends BaseLock {
     private static final Map<Long, VirtualWait> VIRTUAL_WAITS = new ConcurrentHashMap<>();
     private static final AtomicLong VIRTUAL_KEYS = new AtomicLong();
 
-    private final ByteBuffer state = ByteBuffer.allocateDirect(12).alignedSlice(4);
+    private final ByteBuffer state = newWords();
     private final long address = Native.address(state);
 
     WordLock() {}
+
+    /** The two words, 4-byte aligned as the VarHandle's atomic accesses need. */
+    private static ByteBuffer newWords() {
+        ByteBuffer words = ByteBuffer.allocateDirect(8);
+        // malloc'd memory always is; a slice, a second buffer object per lock, only where it is not
+        return words.alignmentOffset(0, 4) == 0 ? words : ByteBuffer.allocateDirect(12).alignedSlice(4);
+    }
 
     /** Releases the lock, without the signal checkpoint. @throws ThreadError "release unlocked lock" */
     final void releaseWord() {
