@@ -12,6 +12,7 @@
 #define SPIN_LIMIT 40   /* yields before parking; CPython's MAX_SPIN_COUNT */
 #define HANDOFF_NS 1000000  /* a waiter parked this long is handed the lock (CPython: 1 ms) */
 #define BUCKETS 257     /* a prime, so that addresses spread */
+#define WAKE_SPIN_MAX 255  /* AQS's most */
 
 /* One per OS thread, reused by every blocking wait of that thread: its queue node, and what it
  * sleeps on until the node's wake runs. */
@@ -220,18 +221,32 @@ static int take_or_mark(nt_lock *lock, int *spins)
     }
 }
 
+/* A waiter woken to race for the lock mostly finds it taken again by a thread that never slept:
+ * it watches the lock for a while before it parks anew, twice as long after each futile wake, up
+ * to WAKE_SPIN_MAX (as AQS's queue head does). Returns whether it took the lock. */
+static int spin_for(nt_lock *lock, int *spins)
+{
+    *spins = *spins * 2 + 1 > WAKE_SPIN_MAX ? WAKE_SPIN_MAX : *spins * 2 + 1;
+    for (int i = 0; i < *spins; i++) {
+        if (!atomic_load_explicit(LOCKED(lock), memory_order_relaxed) && try_take(lock)) return 1;
+        nt_cpu_relax();
+    }
+    return 0;
+}
+
 int nt_lock_acquire(nt_lock *lock, int64_t timeout_ns, nt_waker *waker)
 {
     if (try_take(lock)) return NT_OK;
     if (timeout_ns == 0) return NT_TIMEOUT;
     uint64_t deadline = deadline_after(timeout_ns);
     uint64_t since = 0;
-    int spins = SPIN_LIMIT;
+    int spins = SPIN_LIMIT, wake_spins = 0;
     for (;;) {
         if (take_or_mark(lock, &spins)) return NT_OK;
         if (!since) since = nt_monotonic_ns();
         int r = park(lock, since, deadline, waker);
         if (r & PARK_HANDED_OFF) return NT_OK;
+        if (r == PARK_UNPARKED && spin_for(lock, &wake_spins)) return NT_OK;
         if (r & (PARK_INTERRUPTED | PARK_TIMEOUT)) {
             /* A release that chose this thread expects it to take the lock: do so if it is
              * still free, or the wake-up would be lost for the threads queued behind it. If

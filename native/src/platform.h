@@ -43,6 +43,8 @@ void nt_timer_slack_restore(long saved);
 uint64_t nt_monotonic_ns(void);
 /* Gives the CPU to another thread while spinning. */
 void nt_yield(void);
+/* Tells the CPU this thread is spinning (x86 pause, arm yield), without leaving it. */
+void nt_cpu_relax(void);
 /* Copies at most `max` bytes of UTF-8 `src` into `dst` (max + 1 bytes), never splitting a character. */
 void nt_utf8_truncate(char *dst, const char *src, size_t max);
 /* Description of an OS error number (errno / GetLastError()). */

@@ -43,6 +43,15 @@ void nt_mutex_unlock(nt_mutex *mutex) { pthread_mutex_unlock(mutex); }
 void nt_cond_signal(nt_cond *cond) { pthread_cond_signal(cond); }
 void nt_yield(void) { sched_yield(); }
 
+void nt_cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__) || defined(__arm__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
 uint64_t nt_monotonic_ns(void)
 {
     struct timespec ts;

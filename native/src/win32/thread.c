@@ -27,6 +27,7 @@ void nt_mutex_unlock(nt_mutex *mutex) { ReleaseSRWLockExclusive(mutex); }
 void nt_cond_init(nt_cond *cond) { InitializeConditionVariable(cond); }
 void nt_cond_signal(nt_cond *cond) { WakeConditionVariable(cond); }
 void nt_yield(void) { SwitchToThread(); }
+void nt_cpu_relax(void) { YieldProcessor(); }
 
 /* QueryPerformanceCounter: the clock of System.nanoTime() on Windows. */
 uint64_t nt_monotonic_ns(void)
