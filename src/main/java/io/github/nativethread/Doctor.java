@@ -31,6 +31,8 @@ final class Doctor {
     static final String EXPECT_STACK_SIZE = "nativethread.doctor.expectStackSize";
 
     private static final boolean LINUX = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux");
+    /** The user-mode emulator this JVM runs under (e.g. /usr/bin/qemu-aarch64-static), or null. */
+    static final String EMULATOR = emulator();
 
     private final PrintStream out;
     private int passed;
@@ -63,6 +65,7 @@ final class Doctor {
                 + ", stack " + NativeThread.currentStackSize() + " bytes");
         long[] dflt = inThread(NativeThread.builder().name("doctor-default"), () -> NativeThread.currentStackSize());
         row("default stack", dflt[0] + " bytes (stackSize(0): the OS default)");
+        if (EMULATOR != null) row("emulator", EMULATOR);
         out.println();
 
         if (LINUX) checkLibraryMapped(library);
@@ -125,7 +128,7 @@ final class Doctor {
                     });
             String maps;
             try {
-                maps = LINUX ? stackInMaps(t.nativeId(), expected) : null;
+                maps = LINUX && EMULATOR == null ? stackInMaps(t.nativeId(), expected) : null;
             } finally {
                 gate.release();
             }
@@ -137,6 +140,10 @@ final class Doctor {
             check(seen[0] == expected || (carved > 0 && carved < 2048), what + "currentStackSize() = " + seen[0]
                     + " in the thread, expected " + expected + (carved > 0 ? " (musl's TLS takes " + carved + ")" : ""));
             if (maps != null) check(maps.startsWith("ok "), what + maps.substring(maps.indexOf(' ') + 1));
+        }
+        if (LINUX && EMULATOR != null) {
+            out.println("SKIP  stacks in /proc/self/maps: under " + EMULATOR + " a thread's /proc/.../syscall"
+                    + " shows the emulator's stack pointer, not the program's");
         }
         boolean grows = true;
         StringBuilder line = new StringBuilder("recursion depth grows with the stack:");
@@ -190,6 +197,21 @@ final class Doctor {
         return (ok ? "ok " : "bad ") + "/proc/self/maps: rw for " + boundaries.get(0)
                 + " bytes below the stack top, then PROT_NONE down to " + boundaries.subList(1, boundaries.size())
                 + "; expected a PROT_NONE mapping beginning at " + expected;
+    }
+
+    /**
+     * qemu-user answers /proc/self/exe with the emulated program, but not /proc/thread-self/exe:
+     * there the kernel names the emulator itself.
+     */
+    private static String emulator() {
+        if (!LINUX) return null;
+        try {
+            Path program = Paths.get("/proc/self/exe").toRealPath();
+            Path process = Paths.get("/proc/thread-self/exe").toRealPath();
+            return program.equals(process) ? null : process.toString();
+        } catch (IOException e) {
+            return null;  // no /proc/thread-self (Linux before 3.17): not told
+        }
     }
 
     private void checkThreadIdAndNames() throws Exception {

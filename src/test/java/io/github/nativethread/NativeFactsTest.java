@@ -289,8 +289,9 @@ class NativeFactsTest {
     @Test
     void minStackSizeOnHotSpotX64IsAtLeast136KiB() {
         String arch = System.getProperty("os.arch");
-        assumeTrue(arch.equals("amd64") || arch.equals("x86_64"), arch);
-        assumeTrue(System.getProperty("java.vm.name").matches(".*(HotSpot|OpenJDK).*"), System.getProperty("java.vm.name"));
+        assumeTrue(arch.equals("amd64") || arch.equals("x86_64"), () -> "136 KiB is HotSpot's floor on x86_64, not on " + arch);
+        String vm = System.getProperty("java.vm.name");
+        assumeTrue(vm.matches(".*(HotSpot|OpenJDK).*"), () -> "136 KiB is HotSpot's floor, not " + vm + "'s");
         assertTrue(NativeThread.minStackSize() >= 136 * KIB, "minStackSize() = " + NativeThread.minStackSize());
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -43,9 +44,11 @@ public final class ThreadHelpers {
     /**
      * The user stack pointer of thread {@code tid} of this process while it is blocked in a system
      * call, from /proc/self/task/tid/syscall ("nr arg1 ... arg6 sp pc", or "-1 sp pc"); waits until
-     * the thread is blocked. Null if this kernel does not show it.
+     * the thread is blocked. Null if this kernel does not show it; skips the test under an emulator.
      */
     public static Long blockedStackPointer(long tid) {
+        assumeTrue(Doctor.EMULATOR == null, () -> "under " + Doctor.EMULATOR
+                + " /proc/<pid>/task/<tid>/syscall shows the emulator's stack pointer, not the program's");
         Path path = Paths.get("/proc/self/task/" + tid + "/syscall");
         long deadline = System.nanoTime() + LONG_TIMEOUT_NS;
         while (true) {

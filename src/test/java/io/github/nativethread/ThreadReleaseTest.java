@@ -52,8 +52,10 @@ class ThreadReleaseTest {
         assertTrue(rss[1] - rss[0] >= threads * 1024L * 9 / 10, "RSS did not rise by ~1 MiB a thread: " + report);
         assertTrue(maps[1] - maps[0] >= threads, "the stacks are not in /proc/self/maps: " + report);
         // and it is over
-        assertTrue(rss[2] - rss[0] <= 64 * 1024, "RSS has not come back within 64 MB: " + report);
         assertTrue(Math.abs(maps[2] - maps[0]) <= 100, "mappings have not come back within 100: " + report);
+        assumeTrue(Doctor.EMULATOR == null, () -> "under " + Doctor.EMULATOR + " VmRSS is the emulator's, which"
+                + " keeps memory of its own per thread run (the program's mappings came back): " + report);
+        assertTrue(rss[2] - rss[0] <= 64 * 1024, "RSS has not come back within 64 MB: " + report);
     }
 
     /**
