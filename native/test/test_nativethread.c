@@ -229,16 +229,8 @@ static void test_thread_facts(void)
         if (GetProcAddress(GetModuleHandleA("ntdll.dll"), "wine_get_version") && expected < 1024 * 1024)
             expected = 1024 * 1024;
 #endif
-#if defined(__linux__) && !defined(__GLIBC__)
-        /* musl puts the thread's TLS and descriptor at the top of the stack it is given, when they
-         * take under 2 KiB, and reports only the stack below them (glibc reports the whole) */
-        size_t carved = expected - f.stack;
-        CHECK(f.stack <= expected && carved < 2048);
-        if (carved) printf("stack %zu for %zu: %zu bytes of it hold musl's TLS\n", f.stack, sizes[i], carved);
-#else
         if (f.stack != expected) fprintf(stderr, "stack %zu for %zu, expected %zu\n", f.stack, sizes[i], expected);
         CHECK(f.stack == expected);
-#endif
     }
     CHECK(nt_thread_native_id() == nt_thread_native_id());
 }

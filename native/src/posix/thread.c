@@ -339,6 +339,15 @@ size_t nt_thread_stack_size(void)
     if (pthread_getattr_np(pthread_self(), &attr) != 0) return 0;
     if (pthread_attr_getstack(&attr, &addr, &size) != 0) size = 0;
     pthread_attr_destroy(&attr);
+#if defined(__linux__) && !defined(__GLIBC__)
+    /* musl keeps a thread's TLS and descriptor (when under 2 KiB) at the top of its stack and
+     * reports only the stack below them; glibc reports the whole, TLS included. The whole: up to
+     * the stack's end, the next page boundary. */
+    if (size) {
+        uintptr_t page = (uintptr_t)page_size(), top = (uintptr_t)addr + size;
+        size += ((top + page - 1) & ~(page - 1)) - top;
+    }
+#endif
     return size;
 #endif
 }

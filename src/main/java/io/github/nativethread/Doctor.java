@@ -134,11 +134,7 @@ final class Doctor {
             }
             t.join();
             depths[i] = seen[1];
-            // musl puts a thread's TLS and descriptor (when under 2 KiB) at the top of the stack it is
-            // given and reports only the stack below them
-            long carved = Native.platformKey().startsWith("linux_musl_") ? expected - seen[0] : 0;
-            check(seen[0] == expected || (carved > 0 && carved < 2048), what + "currentStackSize() = " + seen[0]
-                    + " in the thread, expected " + expected + (carved > 0 ? " (musl's TLS takes " + carved + ")" : ""));
+            check(seen[0] == expected, what + "currentStackSize() = " + seen[0] + " in the thread, expected " + expected);
             if (maps != null) check(maps.startsWith("ok "), what + maps.substring(maps.indexOf(' ') + 1));
         }
         if (LINUX && EMULATOR != null) {
