@@ -22,12 +22,15 @@ public final class NativeRLock extends WordLock {
     boolean acquireNanos(long nanos) {
         if (Signals.tripped) Signals.checkSignals();
         Thread me = Thread.currentThread();
-        if (owner == me) {
-            if (count == Integer.MAX_VALUE) throw new IllegalArgumentException("Internal lock count overflowed");
-            count++;
-            return true;
+        // the free lock first, as ReentrantLock: the common case pays no look at the owner
+        if (!tryTake()) {
+            if (owner == me) {
+                if (count == Integer.MAX_VALUE) throw new IllegalArgumentException("Internal lock count overflowed");
+                count++;
+                return true;
+            }
+            if (nanos == 0 || !acquireSlow(nanos)) return false;
         }
-        if (!take(nanos)) return false;
         owner = me;
         count = 1;
         return true;

@@ -45,18 +45,16 @@ abstract class WordLock extends BaseLock {
 
     /** Releases the lock, without the signal checkpoint. @throws ThreadError "release unlocked lock" */
     final void releaseWord() {
-        if (mustWake()) {
-            wake(Native.lockRelease(address));  // wakes a waiter, or hands it the lock; or throws
-        } else {
-            if ((int) WORD.getAndSet(state, LOCKED_AT, 0) == 0) throw new ThreadError("release unlocked lock");
-            // A waiter that set PARKED before the exchange is seen now; one after it finds the lock
-            // free (nt_lock_release does the same).
-            if (mustWake()) wake(Native.lockWake(address));
-        }
+        if ((int) WORD.getAndSet(state, LOCKED_AT, 0) == 0) throw new ThreadError("release unlocked lock");
+        // A waiter that set PARKED before the exchange is seen now; one after it finds the lock
+        // free (nt_lock_release does the same). A waiter starved long enough is handed the lock
+        // by nt_lock_wake if it is still free.
+        if (mustWake()) wake(Native.lockWake(address));
         Reference.reachabilityFence(state);
     }
 
-    /** Whether waiters may be queued and none that a release woke is yet to run (WAKING). */
+    /** Whether waiters may be queued and none that a release woke is still racing for the lock
+     *  (WAKING). */
     private boolean mustWake() {
         return ((int) WORD.getVolatile(state, FLAGS_AT) & (PARKED | WAKING)) == PARKED;
     }
@@ -89,11 +87,11 @@ abstract class WordLock extends BaseLock {
     }
 
     /** Takes the lock if it is free, waiters queued or not. */
-    private boolean tryTake() {
+    final boolean tryTake() {
         return WORD.compareAndSet(state, LOCKED_AT, 0, 1);
     }
 
-    private boolean acquireSlow(long nanos) {
+    final boolean acquireSlow(long nanos) {
         long start = System.nanoTime();
         if (VirtualThreads.isVirtual(Thread.currentThread())) return acquireVirtual(nanos, start);
         long waker = Signals.wakerOfCurrentThread();
