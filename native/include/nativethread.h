@@ -128,8 +128,9 @@ void nt_waker_wake(nt_waker *waker);
 
 /* `locked` is 1 while the lock is held, else 0: on its own word, so that taking a free lock is one
  * compare-and-swap whether or not waiters are queued. `flags`: NT_LOCK_PARKED, some thread may be
- * parked on the lock; NT_LOCK_WAKING, a waiter a release woke has not yet run, so releases wake
- * no other until it has (as AQS unparks a queued thread once until it has run).
+ * parked on the lock; NT_LOCK_WAKING, a waiter a release woke has not yet taken the lock, given up
+ * or queued again, so releases wake no other until it has (as AQS unparks its first queued thread
+ * once until that thread parks again).
  * Callers may take a free lock themselves with a compare-and-swap of `locked` 0 -> 1, and release
  * it themselves with an exchange of `locked` to 0 (the old value 0: it was not locked) followed by
  * a load of `flags`: if PARKED is set and WAKING is not, they call nt_lock_wake(). Both words are

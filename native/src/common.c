@@ -9,7 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SPIN_LIMIT 40   /* yields before parking; CPython's MAX_SPIN_COUNT */
+#define SPIN_LIMIT 40  /* yields before parking, while nobody is queued; CPython's MAX_SPIN_COUNT */
+#define YIELD_GAVE_NS 2000   /* a yield this long ran another thread: the CPUs are busy, park */
 #define HANDOFF_NS 1000000  /* a waiter parked this long is handed the lock (CPython: 1 ms) */
 #define BUCKETS 257     /* a prime, so that addresses spread */
 #define WAKE_SPIN_MAX 255  /* AQS's most */
@@ -22,6 +23,7 @@ typedef struct parker {
     nt_cond cond;
     int ready;                 /* mutex and cond are initialised */
     int woken;                 /* a release chose this thread; under `mutex` */
+    atomic_int wake_done;      /* that release is done with this parker */
     int interrupted;           /* a waker fired; under `mutex` */
 } parker;
 
@@ -59,14 +61,17 @@ static bucket *bucket_of(const nt_lock *lock)
     return &buckets[((uintptr_t)lock >> 2) % BUCKETS];
 }
 
-/* The wake of a blocking wait: rouse the thread sleeping on its parker. */
+/* The wake of a blocking wait: rouse the thread sleeping on its parker. It signals after the
+ * unlock, so that the thread it wakes does not at once block on the mutex it still held (as
+ * HotSpot's Parker does); that thread does not leave park() before wake_done is set. */
 static void parker_wake(nt_lock_wait *node)
 {
     parker *p = (parker *)node;
     nt_mutex_lock(&p->mutex);
     p->woken = 1;
-    nt_cond_signal(&p->cond);
     nt_mutex_unlock(&p->mutex);
+    nt_cond_signal(&p->cond);
+    atomic_store_explicit(&p->wake_done, 1, memory_order_release);  /* p may go from here on */
 }
 
 static parker *current_parker(void)
@@ -85,19 +90,28 @@ enum { UNPARKED = 1, HANDED_OFF = 2 };  /* nt_lock_wait.chosen_ */
 /* Appends w to lock's queue, unless the lock is free or PARKED is clear (a release came first:
  * the caller must look again). Returns whether it queued. The caller set PARKED before: a release
  * exchanges `locked` before it loads `flags`, so either it sees PARKED and wakes a queued waiter,
- * or this sees the lock free. */
-static int enqueue(nt_lock *lock, nt_lock_wait *w)
+ * or this sees the lock free. `woken`: a release woke w's thread and it did not get the lock; it
+ * ends its WAKING first (the same way round: a release sees WAKING clear, or this sees the lock
+ * free) and goes back to the front, as AQS's first waiter stays first. */
+static int enqueue(nt_lock *lock, nt_lock_wait *w, int woken)
 {
     bucket *b = bucket_of(lock);
     nt_mutex_lock(&b->mutex);
+    if (woken) atomic_fetch_and(FLAGS(lock), ~NT_LOCK_WAKING);
     int queued = atomic_load(LOCKED(lock)) && (atomic_load(FLAGS(lock)) & NT_LOCK_PARKED);
     if (queued) {
         w->lock_ = lock;
-        w->next_ = NULL;
         w->queued_ = 1;
         w->chosen_ = 0;
-        if (b->tail) b->tail->next_ = w; else b->head = w;
-        b->tail = w;
+        if (woken) {
+            w->next_ = b->head;
+            b->head = w;
+            if (!b->tail) b->tail = w;
+        } else {
+            w->next_ = NULL;
+            if (b->tail) b->tail->next_ = w; else b->head = w;
+            b->tail = w;
+        }
     }
     nt_mutex_unlock(&b->mutex);
     return queued;
@@ -118,8 +132,8 @@ static void unlink_wait(bucket *b, nt_lock_wait *w)
 }
 
 /* Ends w's stay in the queue: still queued means nobody chose it, so it leaves (0); otherwise a
- * release dequeued it and set chosen_ under the bucket mutex, visible now. A waiter woken to race
- * for the lock has now run: from here on a release may wake another. */
+ * release dequeued it and set chosen_ under the bucket mutex, visible now. A waiter chosen to race
+ * for the lock (UNPARKED) keeps WAKING until it took the lock, gave up or queued again. */
 static int leave(nt_lock *lock, nt_lock_wait *w)
 {
     bucket *b = bucket_of(lock);
@@ -127,9 +141,24 @@ static int leave(nt_lock *lock, nt_lock_wait *w)
     int chosen = 0;
     if (w->queued_) unlink_wait(b, w);
     else chosen = w->chosen_;
-    if (chosen == UNPARKED) atomic_fetch_and(FLAGS(lock), ~NT_LOCK_WAKING);
     nt_mutex_unlock(&b->mutex);
     return chosen;
+}
+
+static int wake_one(nt_lock *lock, int held);
+
+/* Whether a release must wake a waiter: some may be queued and none woken is yet to run. */
+static int must_wake(uint32_t flags)
+{
+    return (flags & (NT_LOCK_PARKED | NT_LOCK_WAKING)) == NT_LOCK_PARKED;
+}
+
+/* A woken waiter took the lock or gives up: from now on a release may wake another. A release
+ * that came while WAKING was set woke nobody; if it left the lock free, wake for it. */
+static void end_waking(nt_lock *lock)
+{
+    atomic_fetch_and(FLAGS(lock), ~NT_LOCK_WAKING);
+    if (!atomic_load(LOCKED(lock)) && must_wake(atomic_load(FLAGS(lock)))) wake_one(lock, 0);
 }
 
 enum { PARK_RETRY = 0, PARK_UNPARKED = 1, PARK_INTERRUPTED = 2, PARK_TIMEOUT = 4, PARK_HANDED_OFF = 8 };
@@ -137,15 +166,16 @@ enum { PARK_RETRY = 0, PARK_UNPARKED = 1, PARK_INTERRUPTED = 2, PARK_TIMEOUT = 4
 /* Sleeps until a release unparks this thread, the deadline passes or `waker` fires, unless
  * enqueue() refuses. `since`: when this acquire first parked. Returns a set of PARK_* bits; with
  * PARK_HANDED_OFF the lock is this thread's. */
-static int park(nt_lock *lock, uint64_t since, uint64_t deadline, nt_waker *waker)
+static int park(nt_lock *lock, uint64_t since, uint64_t deadline, nt_waker *waker, int woken)
 {
     parker *p = current_parker();
     nt_mutex_lock(&p->mutex);
     p->woken = 0;
     p->interrupted = 0;
     nt_mutex_unlock(&p->mutex);
+    atomic_store_explicit(&p->wake_done, 0, memory_order_relaxed);  /* no wake is in flight */
     p->node.since_ = since;
-    if (!enqueue(lock, &p->node)) return PARK_RETRY;
+    if (!enqueue(lock, &p->node, woken)) return PARK_RETRY;
 
     int interrupted = 0;
     if (waker) {
@@ -171,6 +201,7 @@ static int park(nt_lock *lock, uint64_t since, uint64_t deadline, nt_waker *wake
         nt_cond_wait_until(&p->cond, &p->mutex, deadline);
     }
     interrupted |= p->interrupted;
+    int woken_here = p->woken;
     nt_mutex_unlock(&p->mutex);
     nt_timer_slack_restore(slack);
 
@@ -184,7 +215,17 @@ static int park(nt_lock *lock, uint64_t since, uint64_t deadline, nt_waker *wake
         nt_mutex_unlock(&waker->mutex);
     }
 
-    int chosen = leave(lock, &p->node);
+    /* Woken: the release dequeued this node and set chosen_ before the wake, so there is no need
+     * for the bucket mutex it may still hold; only for the end of its use of p. */
+    int chosen;
+    if (woken_here) {
+        for (int i = 0; !atomic_load_explicit(&p->wake_done, memory_order_acquire); i++) {
+            if (i < 64) nt_cpu_relax(); else nt_yield();
+        }
+        chosen = p->node.chosen_;
+    } else {
+        chosen = leave(lock, &p->node);
+    }
     int result = chosen == HANDED_OFF ? PARK_UNPARKED | PARK_HANDED_OFF : chosen ? PARK_UNPARKED : 0;
     if (interrupted) result |= PARK_INTERRUPTED;
     if (timed_out) result |= PARK_TIMEOUT;
@@ -206,7 +247,8 @@ static uint64_t deadline_after(int64_t timeout_ns)
 
 /* A waiter's step before it queues: takes the lock if it is free (returns 1), else makes sure
  * PARKED is set, so that a release looks for queued waiters, and returns 0. While nobody is
- * queued it first yields, up to *spins times. */
+ * queued it first yields, up to *spins times, unless a yield gave the CPU to another thread: with
+ * more threads wanting CPUs than there are, yielding in turn only burns CPU and switches. */
 static int take_or_mark(nt_lock *lock, int *spins)
 {
     for (;;) {
@@ -214,7 +256,9 @@ static int take_or_mark(nt_lock *lock, int *spins)
         if (atomic_load(FLAGS(lock)) & NT_LOCK_PARKED) return 0;
         if (*spins > 0) {
             (*spins)--;
+            uint64_t before = nt_monotonic_ns();
             nt_yield();
+            if (nt_monotonic_ns() - before > YIELD_GAVE_NS) *spins = 0;
         } else {
             atomic_fetch_or(FLAGS(lock), NT_LOCK_PARKED);  /* then look at the lock once more */
         }
@@ -241,20 +285,32 @@ int nt_lock_acquire(nt_lock *lock, int64_t timeout_ns, nt_waker *waker)
     uint64_t deadline = deadline_after(timeout_ns);
     uint64_t since = 0;
     int spins = SPIN_LIMIT, wake_spins = 0;
+    int woken = 0;  /* a release chose this thread to race for the lock: WAKING is its */
+    int result;
     for (;;) {
-        if (take_or_mark(lock, &spins)) return NT_OK;
+        if (take_or_mark(lock, &spins)) {
+            result = NT_OK;
+            break;
+        }
         if (!since) since = nt_monotonic_ns();
-        int r = park(lock, since, deadline, waker);
+        int r = park(lock, since, deadline, waker, woken);  /* ends WAKING if it queues again */
         if (r & PARK_HANDED_OFF) return NT_OK;
-        if (r == PARK_UNPARKED && spin_for(lock, &wake_spins)) return NT_OK;
+        woken = r & PARK_UNPARKED;
+        if (r == PARK_UNPARKED && spin_for(lock, &wake_spins)) {
+            result = NT_OK;
+            break;
+        }
         if (r & (PARK_INTERRUPTED | PARK_TIMEOUT)) {
             /* A release that chose this thread expects it to take the lock: do so if it is
-             * still free, or the wake-up would be lost for the threads queued behind it. If
-             * another thread took it meanwhile, that thread's release wakes the next one. */
-            if ((r & PARK_UNPARKED) && try_take(lock)) return NT_OK;
-            return (r & PARK_INTERRUPTED) ? NT_INTERRUPTED : NT_TIMEOUT;
+             * still free (else end_waking() wakes the next one for it). If another thread took
+             * it meanwhile, that thread's release wakes the next one. */
+            result = (r & PARK_UNPARKED) && try_take(lock) ? NT_OK
+                    : (r & PARK_INTERRUPTED) ? NT_INTERRUPTED : NT_TIMEOUT;
+            break;
         }
     }
+    if (woken) end_waking(lock);
+    return result;
 }
 
 int nt_lock_wait_begin(nt_lock *lock, nt_lock_wait *wait)
@@ -263,22 +319,19 @@ int nt_lock_wait_begin(nt_lock *lock, nt_lock_wait *wait)
     for (;;) {
         if (take_or_mark(lock, &spins)) return NT_OK;
         if (!wait->since_) wait->since_ = nt_monotonic_ns();
-        if (enqueue(lock, wait)) return NT_QUEUED;
+        if (enqueue(lock, wait, 0)) return NT_QUEUED;
     }
 }
 
 int nt_lock_wait_end(nt_lock *lock, nt_lock_wait *wait)
 {
     int chosen = leave(lock, wait);
-    /* chosen to race for the lock: take it if still free (as nt_lock_acquire does), or the
-     * wake-up would be lost for the waits behind this one */
-    return chosen == HANDED_OFF || (chosen == UNPARKED && try_take(lock)) ? NT_OK : NT_TIMEOUT;
-}
-
-/* Whether a release must wake a waiter: some may be queued and none woken is yet to run. */
-static int must_wake(uint32_t flags)
-{
-    return (flags & (NT_LOCK_PARKED | NT_LOCK_WAKING)) == NT_LOCK_PARKED;
+    if (chosen == HANDED_OFF) return NT_OK;
+    if (chosen != UNPARKED) return NT_TIMEOUT;
+    /* chosen to race for the lock: take it if still free, as nt_lock_acquire does */
+    int took = try_take(lock);
+    end_waking(lock);
+    return took ? NT_OK : NT_TIMEOUT;
 }
 
 /* Chooses the oldest waiter queued on the lock and wakes it. `held`: the caller holds the lock,
