@@ -27,8 +27,11 @@ import org.openjdk.jmh.runner.options.TimeValue;
  */
 public final class BenchMain {
     /** Benchmarks run by one JMH thread (each class picks its own mode and unit). */
-    private static final List<Class<?>> SINGLE = List.of(LockBench.class, IdBench.class, HandoffBench.class,
+    private static final List<Class<?>> SINGLE = List.of(IdBench.class, HandoffBench.class,
             ThreadBench.class, ThreadingBench.class);
+    /** The uncontended pairs, whose targets are a few percent either way: each JVM fork lays out
+     *  the compiled code its own way (±5% between forks), so they run in 3 forks. */
+    private static final List<Class<?>> UNCONTENDED = List.of(LockBench.class);
     /** Benchmarks run by each of these numbers of threads at once, in throughput mode. */
     private static final List<Class<?>> CONTENDED = List.of(ContendedBench.class);
     private static final int[] THREADS = {1, 2, 4, 8, 16};
@@ -42,8 +45,9 @@ public final class BenchMain {
         Path out = Path.of(System.getProperty("bench.out", "target/bench"));
         Report report = new Report();
 
-        jmh(report, SINGLE, filter, 1, 3, 5);
-        for (int threads : THREADS) jmh(report, CONTENDED, filter, threads, 2, 5);
+        jmh(report, UNCONTENDED, filter, 3, 1, 3, 5);
+        jmh(report, SINGLE, filter, 1, 1, 3, 5);
+        for (int threads : THREADS) jmh(report, CONTENDED, filter, 2, threads, 2, 5);
         contendedChart(report);
         for (Measurement m : MEASUREMENTS) {
             if (filter.matcher(m.name()).find()) m.run(report);
@@ -70,7 +74,7 @@ public final class BenchMain {
                 && (c != ContendedBench.class || ContendedBench.PAIRS.contains(m.getName()));
     }
 
-        /** Throughput over thread count, one line per contended benchmark that ran. */
+    /** Throughput over thread count, one line per contended benchmark that ran. */
     private static void contendedChart(Report report) {
         List<Report.Series> lines = new ArrayList<>();
         for (Class<?> c : CONTENDED) {
@@ -93,14 +97,15 @@ public final class BenchMain {
     }
 
     /**
-     * Runs the {@code @Benchmark} methods of {@code classes} that the filter picks, with
-     * {@code threads} threads, and adds their rows; a row's name carries {@code @threads} when
-     * {@code threads > 1} or the benchmark is contended, and {@code @param,...} for JMH params.
+     * Runs the {@code @Benchmark} methods of {@code classes} that the filter picks, in
+     * {@code forks} JVMs with {@code threads} threads, and adds their rows; a row's name carries
+     * {@code @threads} when {@code threads > 1} or the benchmark is contended, and
+     * {@code @param,...} for JMH params.
      */
-    private static void jmh(Report report, List<Class<?>> classes, Pattern filter, int threads, int warmups,
-            int measurements) throws Exception {
+    private static void jmh(Report report, List<Class<?>> classes, Pattern filter, int forks, int threads,
+            int warmups, int measurements) throws Exception {
         ChainedOptionsBuilder options = new OptionsBuilder()
-                .forks(1).threads(threads)
+                .forks(forks).threads(threads)
                 .warmupIterations(warmups).warmupTime(TimeValue.seconds(1))
                 .measurementIterations(measurements).measurementTime(TimeValue.seconds(1))
                 .jvmArgsAppend("-Dbench.anchors=" + System.getProperty("bench.anchors"));
