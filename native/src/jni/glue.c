@@ -297,23 +297,17 @@ JNIEXPORT jlong FN(address)(JNIEnv *env, jclass cls, jobject buffer)
     return (jlong)(intptr_t)(*env)->GetDirectBufferAddress(env, buffer);
 }
 
+/* The key of the Java wait that the calling thread chose to wake, for the JNI call that did it to
+ * hand back to Java, which unparks its thread: lockWake returns it; after lockAcquire and
+ * lockWaitEnd, whose waiter may wake the next one when it is done (for a release that came while
+ * it was being woken, and so woke nobody), lockChosen does. */
+static NT_THREAD_LOCAL jlong chosen_key;
+
 JNIEXPORT jint FN(lockAcquire)(JNIEnv *env, jclass cls, jlong lock, jlong timeout_ns, jlong waker)
 {
     (void)env, (void)cls;
-    return nt_lock_acquire((nt_lock *)(intptr_t)lock, timeout_ns, (nt_waker *)(intptr_t)waker);
-}
-
-/* The key of the Java wait the current thread's release chose, for lockRelease and lockWake to
- * return. */
-static NT_THREAD_LOCAL jlong chosen_key;
-
-JNIEXPORT jlong FN(lockRelease)(JNIEnv *env, jclass cls, jlong lock)
-{
-    (void)cls;
     chosen_key = 0;
-    int rc = nt_lock_release((nt_lock *)(intptr_t)lock);
-    if (rc) throw_error(env, NULL, rc);
-    return chosen_key;
+    return nt_lock_acquire((nt_lock *)(intptr_t)lock, timeout_ns, (nt_waker *)(intptr_t)waker);
 }
 
 /* nt_lock_wake, after Java released the lock itself: the key of the Java wait it chose, or 0. */
@@ -323,6 +317,14 @@ JNIEXPORT jlong FN(lockWake)(JNIEnv *env, jclass cls, jlong lock)
     chosen_key = 0;
     nt_lock_wake((nt_lock *)(intptr_t)lock);
     return chosen_key;
+}
+
+JNIEXPORT jlong FN(lockChosen)(JNIEnv *env, jclass cls)
+{
+    (void)env, (void)cls;
+    jlong key = chosen_key;
+    chosen_key = 0;
+    return key;
 }
 
 JNIEXPORT jint FN(lockQueued)(JNIEnv *env, jclass cls, jlong lock)
@@ -365,6 +367,7 @@ JNIEXPORT jint FN(lockWaitBegin)(JNIEnv *env, jclass cls, jlong lock, jlong wait
 JNIEXPORT jint FN(lockWaitEnd)(JNIEnv *env, jclass cls, jlong lock, jlong wait)
 {
     (void)env, (void)cls;
+    chosen_key = 0;
     return nt_lock_wait_end((nt_lock *)(intptr_t)lock, (nt_lock_wait *)(intptr_t)wait);
 }
 

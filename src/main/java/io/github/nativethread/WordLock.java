@@ -59,7 +59,7 @@ abstract class WordLock extends BaseLock {
         return ((int) WORD.getVolatile(state, FLAGS_AT) & (PARKED | WAKING)) == PARKED;
     }
 
-    /** Unparks the virtual thread whose wait a release chose, if it chose one. */
+    /** Unparks the virtual thread whose wait a release (or a woken waiter) chose, if it chose one. */
     private static void wake(long chosen) {
         if (chosen != 0) VirtualWait.wake(chosen);
     }
@@ -103,6 +103,7 @@ abstract class WordLock extends BaseLock {
                 if (left <= 0) return tryTake();
             }
             int result = Native.lockAcquire(address, left, waker);
+            wake(Native.lockChosen());
             Reference.reachabilityFence(state);
             if (result == Native.OK) return true;
             // TIMEOUT: the loop confirms the deadline by System.nanoTime(); INTERRUPTED: handlers run
@@ -130,16 +131,23 @@ abstract class WordLock extends BaseLock {
                 try {
                     w.park(nanos, start);
                 } catch (Throwable e) {  // the wait must end before its memory goes
-                    if (Native.lockWaitEnd(address, w.wait) == Native.OK) releaseWord();
+                    if (waitEnd(w.wait)) releaseWord();
                     throw e;
                 }
-                if (Native.lockWaitEnd(address, w.wait) == Native.OK) return true;
+                if (waitEnd(w.wait)) return true;
                 if (nanos >= 0 && System.nanoTime() - start >= nanos) return false;
             }
         } finally {
             w.close();
             Reference.reachabilityFence(state);
         }
+    }
+
+    /** Ends a virtual thread's native wait; whether it took the lock. */
+    private boolean waitEnd(long wait) {
+        boolean took = Native.lockWaitEnd(address, wait) == Native.OK;
+        wake(Native.lockChosen());
+        return took;
     }
 
     /** A virtual thread's wait: its native half, and what the release that chooses it sets. */

@@ -89,24 +89,31 @@ public final class Native {
     /** Address of a direct buffer's memory. */
     public static native long address(ByteBuffer direct);
 
-    /** nt_lock_acquire: timeoutNanos -1 = forever, 0 = do not wait; waker 0 = not interruptible. */
+    /**
+     * nt_lock_acquire: timeoutNanos -1 = forever, 0 = do not wait; waker 0 = not interruptible.
+     * Then call {@link #lockChosen}.
+     */
     public static native int lockAcquire(long lock, long timeoutNanos, long waker);
 
     /**
-     * nt_lock_release; throws ThreadError("release unlocked lock"). Returns the key of the
-     * {@link #lockWaitNew Java wait} the release chose (its thread must be unparked), else 0.
+     * nt_lock_wake, once Java has released the lock itself. Returns the key of the
+     * {@link #lockWaitNew Java wait} it chose (its thread must be unparked), else 0.
      */
-    public static native long lockRelease(long lock);
-
-    /** nt_lock_wake, once Java has released the lock itself; returns what {@link #lockRelease} does. */
     public static native long lockWake(long lock);
+
+    /**
+     * After {@link #lockAcquire} and {@link #lockWaitEnd} in the same thread: the key of the Java
+     * wait they chose, as {@link #lockWake} returns it, else 0. (A waiter that a release woke wakes
+     * the next one when it is done, if a release came meanwhile and left the lock free.)
+     */
+    public static native long lockChosen();
 
     /** nt_lock_queued: waits queued on the lock now. */
     public static native int lockQueued(long lock);
 
     /**
      * A lock wait that does not block the OS thread (nt_lock_wait), for a virtual thread: a
-     * release that chooses it returns {@code key} from {@link #lockRelease}. Free it with
+     * release that chooses it returns {@code key} from {@link #lockWake}. Free it with
      * {@link #lockWaitFree} once ended.
      */
     public static native long lockWaitNew(long key);
@@ -114,7 +121,8 @@ public final class Native {
     /** nt_lock_wait_begin: OK (taken) or QUEUED. */
     public static native int lockWaitBegin(long lock, long wait);
 
-    /** nt_lock_wait_end: OK (taken) or TIMEOUT (not taken, no longer queued). */
+    /** nt_lock_wait_end: OK (taken) or TIMEOUT (not taken, no longer queued). Then call
+     *  {@link #lockChosen}. */
     public static native int lockWaitEnd(long lock, long wait);
 
     public static native void lockWaitFree(long wait);
