@@ -102,9 +102,9 @@ public final class Native {
     public static native long lockWake(long lock);
 
     /**
-     * Right after {@link #lockAcquire} or {@link #lockWaitEnd}, in the same OS thread (a virtual
-     * thread cannot be unmounted between two native calls): the key of the Java wait they chose,
-     * as {@link #lockWake} returns it, else 0. (A waiter that a release woke wakes
+     * Right after {@link #lockAcquire} or {@link #lockWaitEnd}, in the same OS thread (nothing in
+     * between may park or yield, so that a virtual thread stays on its carrier): the key of the
+     * Java wait they chose, as {@link #lockWake} returns it, else 0. (A waiter that a release woke wakes
      * the next one when it is done, if a release came meanwhile and left the lock free.)
      */
     public static native long lockChosen();
