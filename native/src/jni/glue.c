@@ -298,9 +298,9 @@ JNIEXPORT jlong FN(address)(JNIEnv *env, jclass cls, jobject buffer)
 }
 
 /* The key of the Java wait that the calling thread chose to wake, for the JNI call that did it to
- * hand back to Java, which unparks its thread: lockWake returns it; after lockAcquire and
- * lockWaitEnd, whose waiter may wake the next one when it is done (for a release that came while
- * it was being woken, and so woke nobody), lockChosen does. */
+ * hand back to Java, which unparks its thread: lockRelease and lockWake return it; after
+ * lockAcquire and lockWaitEnd, whose waiter may wake the next one when it is done (for a release
+ * that came while it was being woken, and so woke nobody), lockChosen does. */
 static NT_THREAD_LOCAL jlong chosen_key;
 
 JNIEXPORT jint FN(lockAcquire)(JNIEnv *env, jclass cls, jlong lock, jlong timeout_ns, jlong waker)
@@ -308,6 +308,15 @@ JNIEXPORT jint FN(lockAcquire)(JNIEnv *env, jclass cls, jlong lock, jlong timeou
     (void)env, (void)cls;
     chosen_key = 0;
     return nt_lock_acquire((nt_lock *)(intptr_t)lock, timeout_ns, (nt_waker *)(intptr_t)waker);
+}
+
+JNIEXPORT jlong FN(lockRelease)(JNIEnv *env, jclass cls, jlong lock)
+{
+    (void)cls;
+    chosen_key = 0;
+    int rc = nt_lock_release((nt_lock *)(intptr_t)lock);
+    if (rc) throw_error(env, NULL, rc);
+    return chosen_key;
 }
 
 /* nt_lock_wake, after Java released the lock itself: the key of the Java wait it chose, or 0. */

@@ -45,11 +45,15 @@ abstract class WordLock extends BaseLock {
 
     /** Releases the lock, without the signal checkpoint. @throws ThreadError "release unlocked lock" */
     final void releaseWord() {
-        if ((int) WORD.getAndSet(state, LOCKED_AT, 0) == 0) throw new ThreadError("release unlocked lock");
-        // A waiter that set PARKED before the exchange is seen now; one after it finds the lock
-        // free (nt_lock_release does the same). A waiter starved long enough is handed the lock
-        // by nt_lock_wake if it is still free.
-        if (mustWake()) wake(Native.lockWake(address));
+        if (mustWake()) {
+            // through C while still locked: a waiter starved long enough is handed the lock
+            wake(Native.lockRelease(address));  // wakes a waiter, or hands it the lock; or throws
+        } else {
+            if ((int) WORD.getAndSet(state, LOCKED_AT, 0) == 0) throw new ThreadError("release unlocked lock");
+            // A waiter that set PARKED before the exchange is seen now; one after it finds the lock
+            // free (nt_lock_release does the same).
+            if (mustWake()) wake(Native.lockWake(address));
+        }
         Reference.reachabilityFence(state);
     }
 

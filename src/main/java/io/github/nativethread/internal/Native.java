@@ -96,15 +96,18 @@ public final class Native {
     public static native int lockAcquire(long lock, long timeoutNanos, long waker);
 
     /**
-     * nt_lock_wake, once Java has released the lock itself. Returns the key of the
-     * {@link #lockWaitNew Java wait} it chose (its thread must be unparked), else 0.
+     * nt_lock_release; throws ThreadError("release unlocked lock"). Returns the key of the
+     * {@link #lockWaitNew Java wait} the release chose (its thread must be unparked), else 0.
      */
+    public static native long lockRelease(long lock);
+
+    /** nt_lock_wake, once Java has released the lock itself; returns what {@link #lockRelease} does. */
     public static native long lockWake(long lock);
 
     /**
      * Right after {@link #lockAcquire} or {@link #lockWaitEnd}, in the same OS thread (nothing in
      * between may park or yield, so that a virtual thread stays on its carrier): the key of the
-     * Java wait they chose, as {@link #lockWake} returns it, else 0. (A waiter that a release woke wakes
+     * Java wait they chose, as {@link #lockRelease} returns it, else 0. (A waiter that a release woke wakes
      * the next one when it is done, if a release came meanwhile and left the lock free.)
      */
     public static native long lockChosen();
@@ -114,7 +117,7 @@ public final class Native {
 
     /**
      * A lock wait that does not block the OS thread (nt_lock_wait), for a virtual thread: a
-     * release that chooses it returns {@code key} from {@link #lockWake}. Free it with
+     * release that chooses it returns {@code key} from {@link #lockRelease}. Free it with
      * {@link #lockWaitFree} once ended.
      */
     public static native long lockWaitNew(long key);
