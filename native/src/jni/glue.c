@@ -298,16 +298,23 @@ JNIEXPORT jlong FN(address)(JNIEnv *env, jclass cls, jobject buffer)
 }
 
 /* The key of the Java wait that the calling thread chose to wake, for the JNI call that did it to
- * hand back to Java, which unparks its thread: lockRelease and lockWake return it; after
- * lockAcquire and lockWaitEnd, whose waiter may wake the next one when it is done (for a release
- * that came while it was being woken, and so woke nobody), lockChosen does. */
+ * hand back to Java, which unparks its thread: lockRelease and lockWake return it; lockAcquire
+ * and lockWaitEnd, whose waiter may wake the next one when it is done (for a release that came
+ * while it was being woken, and so woke nobody), return it with their result (packed()). */
 static NT_THREAD_LOCAL jlong chosen_key;
 
-JNIEXPORT jint FN(lockAcquire)(JNIEnv *env, jclass cls, jlong lock, jlong timeout_ns, jlong waker)
+/* A result code (0 or small and negative) in the low byte, the chosen key above it: Native.result()
+ * and Native.chosen() take them apart. Keys count up from 1, far below 2^55. */
+static jlong packed(int rc)
+{
+    return (jlong)((uint64_t)chosen_key << 8 | (uint8_t)rc);
+}
+
+JNIEXPORT jlong FN(lockAcquire)(JNIEnv *env, jclass cls, jlong lock, jlong timeout_ns, jlong waker)
 {
     (void)env, (void)cls;
     chosen_key = 0;
-    return nt_lock_acquire((nt_lock *)(intptr_t)lock, timeout_ns, (nt_waker *)(intptr_t)waker);
+    return packed(nt_lock_acquire((nt_lock *)(intptr_t)lock, timeout_ns, (nt_waker *)(intptr_t)waker));
 }
 
 JNIEXPORT jlong FN(lockRelease)(JNIEnv *env, jclass cls, jlong lock)
@@ -326,14 +333,6 @@ JNIEXPORT jlong FN(lockWake)(JNIEnv *env, jclass cls, jlong lock)
     chosen_key = 0;
     nt_lock_wake((nt_lock *)(intptr_t)lock);
     return chosen_key;
-}
-
-JNIEXPORT jlong FN(lockChosen)(JNIEnv *env, jclass cls)
-{
-    (void)env, (void)cls;
-    jlong key = chosen_key;
-    chosen_key = 0;
-    return key;
 }
 
 JNIEXPORT jint FN(lockQueued)(JNIEnv *env, jclass cls, jlong lock)
@@ -373,11 +372,11 @@ JNIEXPORT jint FN(lockWaitBegin)(JNIEnv *env, jclass cls, jlong lock, jlong wait
     return nt_lock_wait_begin((nt_lock *)(intptr_t)lock, (nt_lock_wait *)(intptr_t)wait);
 }
 
-JNIEXPORT jint FN(lockWaitEnd)(JNIEnv *env, jclass cls, jlong lock, jlong wait)
+JNIEXPORT jlong FN(lockWaitEnd)(JNIEnv *env, jclass cls, jlong lock, jlong wait)
 {
     (void)env, (void)cls;
     chosen_key = 0;
-    return nt_lock_wait_end((nt_lock *)(intptr_t)lock, (nt_lock_wait *)(intptr_t)wait);
+    return packed(nt_lock_wait_end((nt_lock *)(intptr_t)lock, (nt_lock_wait *)(intptr_t)wait));
 }
 
 JNIEXPORT void FN(lockWaitFree)(JNIEnv *env, jclass cls, jlong wait)

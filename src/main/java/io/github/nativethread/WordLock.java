@@ -106,8 +106,9 @@ abstract class WordLock extends BaseLock {
                 left = nanos - (System.nanoTime() - start);
                 if (left <= 0) return tryTake();
             }
-            int result = Native.lockAcquire(address, left, waker);
-            wake(Native.lockChosen());
+            long packed = Native.lockAcquire(address, left, waker);
+            wake(Native.chosen(packed));
+            int result = Native.result(packed);
             Reference.reachabilityFence(state);
             if (result == Native.OK) return true;
             // TIMEOUT: the loop confirms the deadline by System.nanoTime(); INTERRUPTED: handlers run
@@ -149,9 +150,9 @@ abstract class WordLock extends BaseLock {
 
     /** Ends a virtual thread's native wait; whether it took the lock. */
     private boolean waitEnd(long wait) {
-        boolean took = Native.lockWaitEnd(address, wait) == Native.OK;
-        wake(Native.lockChosen());
-        return took;
+        long packed = Native.lockWaitEnd(address, wait);
+        wake(Native.chosen(packed));
+        return Native.result(packed) == Native.OK;
     }
 
     /** A virtual thread's wait: its native half, and what the release that chooses it sets. */

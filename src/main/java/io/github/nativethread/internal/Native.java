@@ -91,9 +91,9 @@ public final class Native {
 
     /**
      * nt_lock_acquire: timeoutNanos -1 = forever, 0 = do not wait; waker 0 = not interruptible.
-     * Then call {@link #lockChosen}.
+     * Returns its result and a chosen wait's key together: see {@link #result} and {@link #chosen}.
      */
-    public static native int lockAcquire(long lock, long timeoutNanos, long waker);
+    public static native long lockAcquire(long lock, long timeoutNanos, long waker);
 
     /**
      * nt_lock_release; throws ThreadError("release unlocked lock"). Returns the key of the
@@ -104,13 +104,21 @@ public final class Native {
     /** nt_lock_wake, once Java has released the lock itself; returns what {@link #lockRelease} does. */
     public static native long lockWake(long lock);
 
+    /** The result code (OK, TIMEOUT, INTERRUPTED) in what {@link #lockAcquire} or
+     *  {@link #lockWaitEnd} returned: its low byte. */
+    public static int result(long packed) {
+        return (byte) packed;
+    }
+
     /**
-     * Right after {@link #lockAcquire} or {@link #lockWaitEnd}, in the same OS thread (nothing in
-     * between may park or yield, so that a virtual thread stays on its carrier): the key of the
-     * Java wait they chose, as {@link #lockRelease} returns it, else 0. (A waiter that a release woke wakes
-     * the next one when it is done, if a release came meanwhile and left the lock free.)
+     * The key of the Java wait that {@link #lockAcquire} or {@link #lockWaitEnd} chose to wake, as
+     * {@link #lockRelease} returns it, else 0: the rest of what they returned. (A waiter that a
+     * release woke wakes the next one when it is done, if a release came meanwhile and left the
+     * lock free.)
      */
-    public static native long lockChosen();
+    public static long chosen(long packed) {
+        return packed >> 8;
+    }
 
     /** nt_lock_queued: waits queued on the lock now. */
     public static native int lockQueued(long lock);
@@ -125,9 +133,9 @@ public final class Native {
     /** nt_lock_wait_begin: OK (taken) or QUEUED. */
     public static native int lockWaitBegin(long lock, long wait);
 
-    /** nt_lock_wait_end: OK (taken) or TIMEOUT (not taken, no longer queued). Then call
-     *  {@link #lockChosen}. */
-    public static native int lockWaitEnd(long lock, long wait);
+    /** nt_lock_wait_end: OK (taken) or TIMEOUT (not taken, no longer queued), and a chosen
+     *  wait's key, as {@link #lockAcquire} returns them. */
+    public static native long lockWaitEnd(long lock, long wait);
 
     public static native void lockWaitFree(long wait);
 
