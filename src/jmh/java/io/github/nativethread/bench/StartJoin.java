@@ -19,7 +19,10 @@ import java.util.Locale;
  * stack size, as ThreadBench does. The median of {@value #REPS} repetitions; error: their spread
  * (max - min) / 2. Last, each kind's whole round: start, join, then until the kernel has let the
  * thread go (/proc/self/task has no more entries than before the start; Linux), which no overlap
- * with the next round can hide.
+ * with the next round can hide. And the floor of a native round, in C without the library
+ * (Anchors): a new pthread that attaches, detaches and is joined, round after round, in wall and in
+ * process CPU time; and its parts: a bare pthread_create+pthread_join, an attach+detach repeated on
+ * one OS thread, an attach alone.
  */
 final class StartJoin implements Measurement {
     static final int ROUNDS = 2000, REPS = 5;
@@ -61,6 +64,23 @@ final class StartJoin implements Measurement {
                 for (int kind = 0; kind < 2; kind++) gone[kind][r] = untilGone(task, kind == 0) / 1e3 / ROUNDS;
             }
         }
+        // wall and CPU of a pthread round, of an attach+detach; an attach alone; wall and CPU of
+        // a pthread round that attaches and detaches, and its attach alone
+        double[][] floor = new double[8][REPS];
+        long[] took = new long[3];
+        for (int r = 0; r < REPS; r++) {
+            check("pthread_create+join", Anchors.pthreadRounds(ROUNDS, took));
+            floor[0][r] = took[0] / 1e3 / ROUNDS;
+            floor[1][r] = took[1] / 1e3 / ROUNDS;
+            check("AttachCurrentThread+DetachCurrentThread", Anchors.attachRounds(ROUNDS, false, took));
+            floor[2][r] = took[0] / 1e3 / ROUNDS;
+            floor[3][r] = took[1] / 1e3 / ROUNDS;
+            floor[4][r] = took[2] / 1e3 / ROUNDS;
+            check("pthread_create+attach+detach+join", Anchors.attachRounds(ROUNDS, true, took));
+            floor[5][r] = took[0] / 1e3 / ROUNDS;
+            floor[6][r] = took[1] / 1e3 / ROUNDS;
+            floor[7][r] = took[2] / 1e3 / ROUNDS;
+        }
         String[] kinds = {"native", "java"};
         for (int kind = 0; kind < 2; kind++) {
             add(report, "StartJoin.alternating." + kinds[kind], alternating[kind], "us/op",
@@ -73,6 +93,15 @@ final class StartJoin implements Measurement {
                         "start, join, and until the kernel has no more tasks than before");
             }
         }
+        add(report, "StartJoin.floor.pthread", floor[0], "us/op", "bare pthread_create+pthread_join in C, default stack");
+        add(report, "StartJoin.floor.attach", floor[2], "us/op", "AttachCurrentThread+DetachCurrentThread, one OS thread");
+        add(report, "StartJoin.floor.attachAlone", floor[4], "us/op", "the AttachCurrentThread of the above alone");
+        add(report, "StartJoin.floor.native", floor[5], "us/op",
+                "a new pthread that attaches and detaches, joined: a native round without the library");
+        add(report, "StartJoin.floor.cpu", floor[6], "us/op", "process CPU time of the above, per round");
+        add(report, "StartJoin.floor.freshAttach", floor[7], "us/op", "the AttachCurrentThread of a new pthread alone");
+        report.anchor("StartJoin.floor.native", "StartJoin.alone.java");
+        report.anchor("StartJoin.floor.cpu", "StartJoin.cpu.java");
         report.anchor("StartJoin.alternating.native", "StartJoin.alternating.java");
         report.anchor("StartJoin.alone.native", "StartJoin.alone.java");
         report.anchor("StartJoin.cpu.native", "StartJoin.cpu.java");
@@ -110,6 +139,10 @@ final class StartJoin implements Measurement {
         t.start();
         t.join();
         return System.nanoTime() - t0;
+    }
+
+    private static void check(String what, int result) {
+        if (result != 0) throw new IllegalStateException(what + " failed in C with " + result);
     }
 
     private static void add(Report report, String name, double[] reps, String unit, String note) {
