@@ -454,6 +454,8 @@ static int default_stack(pthread_attr_t *attr)
 }
 #endif
 
+#define START_SPIN_NS 200000  /* about a thread start's own cost */
+
 typedef struct start {
     nt_init_fn init;
     nt_run_fn run;
@@ -462,7 +464,7 @@ typedef struct start {
     thread_rec *rec;
     pthread_mutex_t mutex;
     pthread_cond_t cond;
-    int state;  /* 0: starting, 1: init done, 2: init failed */
+    int state;  /* 0: starting, 1: init done, 2: init failed; written atomically, under mutex */
     uint64_t ident, native_id;
 } start;
 
@@ -481,7 +483,7 @@ static void *thread_main(void *p)
     /* not the cached one: in a dlopen'ed library the first touch of a thread-local mallocs the
      * thread's block of them all (160 bytes), which a thread that never parks here has no use for */
     s->native_id = os_native_id();
-    s->state = failed ? 2 : 1;
+    __atomic_store_n(&s->state, failed ? 2 : 1, __ATOMIC_RELEASE);  /* the starter may be spinning */
     pthread_cond_signal(&s->cond);
     pthread_mutex_unlock(&s->mutex);
     if (failed) return NULL;  /* the starter joins it */
@@ -539,6 +541,14 @@ int nt_thread_start(const nt_thread_options *options, nt_init_fn init, nt_run_fn
         return rc;
     }
 
+    /* Yield while the new thread attaches, for a while, before sleeping: it mostly runs on this
+     * CPU next, and a sleep costs a wake-up and the preemption of the new thread by its woken
+     * starter (a round of start+join 0.52-0.64x java.lang.Thread's with this, 0.89-1.01x
+     * without). The mutex is still taken once: s lives here until the thread has unlocked it. */
+    for (uint64_t spun = nt_monotonic_ns(); !__atomic_load_n(&s.state, __ATOMIC_ACQUIRE) &&
+                                            nt_monotonic_ns() - spun < START_SPIN_NS;) {
+        sched_yield();
+    }
     pthread_mutex_lock(&s.mutex);
     while (s.state == 0) pthread_cond_wait(&s.cond, &s.mutex);
     pthread_mutex_unlock(&s.mutex);
