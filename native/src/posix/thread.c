@@ -543,8 +543,8 @@ int nt_thread_start(const nt_thread_options *options, nt_init_fn init, nt_run_fn
 
     /* Yield while the new thread attaches, for a while, before sleeping: it mostly runs on this
      * CPU next, and a sleep costs a wake-up and the preemption of the new thread by its woken
-     * starter (a round of start+join 0.52-0.64x java.lang.Thread's with this, 0.89-1.01x
-     * without). The mutex is still taken once: s lives here until the thread has unlocked it. */
+     * starter (docs/PERFORMANCE.md, "The start's yields"). The mutex is still taken once: s
+     * lives here until the thread has unlocked it. */
     for (uint64_t spun = nt_monotonic_ns(); !__atomic_load_n(&s.state, __ATOMIC_ACQUIRE) &&
                                             nt_monotonic_ns() - spun < START_SPIN_NS;) {
         sched_yield();
