@@ -547,7 +547,7 @@ int nt_thread_start(const nt_thread_options *options, nt_init_fn init, nt_run_fn
      * lives here until the thread has unlocked it. */
     for (uint64_t spun = nt_monotonic_ns(); !__atomic_load_n(&s.state, __ATOMIC_ACQUIRE) &&
                                             nt_monotonic_ns() - spun < START_SPIN_NS;) {
-        sched_yield();
+        nt_yield();
     }
     pthread_mutex_lock(&s.mutex);
     while (s.state == 0) pthread_cond_wait(&s.cond, &s.mutex);
