@@ -64,22 +64,20 @@ final class StartJoin implements Measurement {
                 for (int kind = 0; kind < 2; kind++) gone[kind][r] = untilGone(task, kind == 0) / 1e3 / ROUNDS;
             }
         }
-        // wall and CPU of a pthread round, of an attach+detach; an attach alone; wall and CPU of
-        // a pthread round that attaches and detaches, and its attach alone
-        double[][] floor = new double[8][REPS];
+        // the wall time of a pthread round; of an attach+detach, and its attach alone; wall and CPU
+        // time of a pthread round that attaches and detaches, and its attach alone
+        double[][] floor = new double[6][REPS];
         long[] took = new long[3];
         for (int r = 0; r < REPS; r++) {
             check("pthread_create+join", Anchors.pthreadRounds(ROUNDS, took));
             floor[0][r] = took[0] / 1e3 / ROUNDS;
-            floor[1][r] = took[1] / 1e3 / ROUNDS;
             check("AttachCurrentThread+DetachCurrentThread", Anchors.attachRounds(ROUNDS, false, took));
-            floor[2][r] = took[0] / 1e3 / ROUNDS;
-            floor[3][r] = took[1] / 1e3 / ROUNDS;
-            floor[4][r] = took[2] / 1e3 / ROUNDS;
+            floor[1][r] = took[0] / 1e3 / ROUNDS;
+            floor[2][r] = took[2] / 1e3 / ROUNDS;
             check("pthread_create+attach+detach+join", Anchors.attachRounds(ROUNDS, true, took));
-            floor[5][r] = took[0] / 1e3 / ROUNDS;
-            floor[6][r] = took[1] / 1e3 / ROUNDS;
-            floor[7][r] = took[2] / 1e3 / ROUNDS;
+            floor[3][r] = took[0] / 1e3 / ROUNDS;
+            floor[4][r] = took[1] / 1e3 / ROUNDS;
+            floor[5][r] = took[2] / 1e3 / ROUNDS;
         }
         String[] kinds = {"native", "java"};
         for (int kind = 0; kind < 2; kind++) {
@@ -94,12 +92,12 @@ final class StartJoin implements Measurement {
             }
         }
         add(report, "StartJoin.floor.pthread", floor[0], "us/op", "bare pthread_create+pthread_join in C, default stack");
-        add(report, "StartJoin.floor.attach", floor[2], "us/op", "AttachCurrentThread+DetachCurrentThread, one OS thread");
-        add(report, "StartJoin.floor.attachAlone", floor[4], "us/op", "the AttachCurrentThread of the above alone");
-        add(report, "StartJoin.floor.native", floor[5], "us/op",
+        add(report, "StartJoin.floor.attach", floor[1], "us/op", "AttachCurrentThread+DetachCurrentThread, one OS thread");
+        add(report, "StartJoin.floor.attachAlone", floor[2], "us/op", "the AttachCurrentThread of the above alone");
+        add(report, "StartJoin.floor.native", floor[3], "us/op",
                 "a new pthread that attaches and detaches, joined: a native round without the library");
-        add(report, "StartJoin.floor.cpu", floor[6], "us/op", "process CPU time of the above, per round");
-        add(report, "StartJoin.floor.freshAttach", floor[7], "us/op", "the AttachCurrentThread of a new pthread alone");
+        add(report, "StartJoin.floor.cpu", floor[4], "us/op", "process CPU time of the above, per round");
+        add(report, "StartJoin.floor.freshAttach", floor[5], "us/op", "the AttachCurrentThread of a new pthread alone");
         report.anchor("StartJoin.floor.native", "StartJoin.alone.java");
         report.anchor("StartJoin.floor.cpu", "StartJoin.cpu.java");
         report.anchor("StartJoin.alternating.native", "StartJoin.alternating.java");
